@@ -1,0 +1,179 @@
+/**
+ * Every call the app makes to Supabase, in one place. The app reaches data only through these
+ * functions (and supabase-js underneath), configured by URL and anon key, so the same code runs
+ * against a real Supabase project or the local stand-in. The contract tests call these.
+ */
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import type {
+	Completion,
+	DecisionTrial,
+	PublicStudy,
+	SessionAssignment,
+	SessionStartRequest,
+	TrialOutcome,
+	TrialRecord
+} from './contracts.js';
+
+export type PlatformClient = SupabaseClient;
+
+export interface ClientOptions {
+	/** A WebSocket class for Node < 22, which has none built in (pass `ws`). Browsers need none. */
+	webSocket?: unknown;
+	/** Where the auth session persists; defaults to localStorage in browsers, memory elsewhere. */
+	persistSession?: boolean;
+	storageKey?: string;
+}
+
+/** A failed data call, with the server's code and status so callers can decide what to do. */
+export class DataError extends Error {
+	constructor(
+		message: string,
+		readonly code: string | null,
+		readonly status: number | null,
+		readonly hint: string | null = null
+	) {
+		super(message);
+		this.name = 'DataError';
+	}
+}
+
+export function createPlatformClient(url: string, anonKey: string, options: ClientOptions = {}): PlatformClient {
+	if (!url || !anonKey) {
+		throw new DataError('Supabase URL and anon key are required (PUBLIC_SUPABASE_URL, PUBLIC_SUPABASE_ANON_KEY)', null, null);
+	}
+	return createClient(url, anonKey, {
+		auth: {
+			persistSession: options.persistSession ?? typeof window !== 'undefined',
+			autoRefreshToken: typeof window !== 'undefined',
+			storageKey: options.storageKey
+		},
+		realtime: options.webSocket ? { transport: options.webSocket as never } : undefined
+	});
+}
+
+interface SupabaseErrorLike {
+	message: string;
+	code?: string;
+	hint?: string | null;
+	status?: number;
+}
+
+function fail(error: SupabaseErrorLike, status: number | null = null): never {
+	throw new DataError(error.message, error.code ?? null, status ?? error.status ?? null, error.hint ?? null);
+}
+
+async function rpc<T>(client: PlatformClient, fn: string, args: Record<string, unknown>): Promise<T> {
+	const { data, error, status } = await client.rpc(fn, args);
+	if (error) fail(error, status);
+	return data as T;
+}
+
+// --- participants ---------------------------------------------------------------------------
+
+/** Signs in anonymously unless a session already exists; returns the user id. */
+export async function ensureParticipantSignedIn(client: PlatformClient): Promise<string> {
+	const { data: current } = await client.auth.getSession();
+	if (current.session) return current.session.user.id;
+	const { data, error } = await client.auth.signInAnonymously();
+	if (error || !data.user) fail(error ?? { message: 'anonymous sign-in returned no user' });
+	return data.user.id;
+}
+
+export function getStudy(client: PlatformClient, slug: string): Promise<PublicStudy> {
+	return rpc<PublicStudy>(client, 'get_study', { p_slug: slug });
+}
+
+export function startSession(client: PlatformClient, request: SessionStartRequest): Promise<SessionAssignment> {
+	return rpc<SessionAssignment>(client, 'start_session', {
+		p_session_id: request.sessionId,
+		p_study_slug: request.studySlug,
+		p_platform: request.platform,
+		p_worker_id: request.workerId ?? null,
+		p_assignment_id: request.assignmentId ?? null,
+		p_hit_id: request.hitId ?? null,
+		p_platform_study_id: request.platformStudyId ?? null,
+		p_platform_session_id: request.platformSessionId ?? null,
+		p_client_info: request.clientInfo ?? {},
+		p_is_test: request.isTest ?? false
+	});
+}
+
+/** Sends trials; each comes back stored, duplicate (already there) or rejected with a reason. */
+export function recordTrials(client: PlatformClient, sessionId: string, trials: TrialRecord[]): Promise<TrialOutcome[]> {
+	return rpc<TrialOutcome[]>(client, 'record_trials', { p_session_id: sessionId, p_trials: trials });
+}
+
+export function completeSession(client: PlatformClient, sessionId: string): Promise<Completion> {
+	return rpc<Completion>(client, 'complete_session', { p_session_id: sessionId });
+}
+
+/** The ids of the trials the server holds for the caller's session (to resume or confirm). */
+export async function savedTrialIds(client: PlatformClient, sessionId: string): Promise<string[]> {
+	const { data, error, status } = await client.from('trials').select('id').eq('session_id', sessionId).order('trial_index');
+	if (error) fail(error, status);
+	return (data ?? []).map((row: { id: string }) => row.id);
+}
+
+// --- researchers ----------------------------------------------------------------------------
+
+export async function signInResearcher(client: PlatformClient, email: string, password: string): Promise<string> {
+	const { data, error } = await client.auth.signInWithPassword({ email, password });
+	if (error || !data.user) fail(error ?? { message: 'sign-in returned no user' });
+	return data.user.id;
+}
+
+export interface StudySummary {
+	id: string;
+	slug: string;
+	title: string;
+	status: 'draft' | 'live' | 'closed';
+	stimulus_set_id: string;
+	config: Record<string, unknown>;
+	created_at: string;
+}
+
+export async function listMyStudies(client: PlatformClient): Promise<StudySummary[]> {
+	const { data, error, status } = await client
+		.from('studies')
+		.select('id, slug, title, status, stimulus_set_id, config, created_at')
+		.order('created_at', { ascending: false });
+	if (error) fail(error, status);
+	return data as StudySummary[];
+}
+
+export interface NewStudy {
+	slug: string;
+	title: string;
+	description?: string;
+	stimulusSetId: string;
+	config?: Record<string, unknown>;
+	status?: 'draft' | 'live';
+}
+
+export async function createStudy(client: PlatformClient, study: NewStudy): Promise<StudySummary> {
+	const { data, error, status } = await client
+		.from('studies')
+		.insert({
+			slug: study.slug,
+			title: study.title,
+			description: study.description ?? '',
+			stimulus_set_id: study.stimulusSetId,
+			config: study.config ?? {},
+			status: study.status ?? 'draft'
+		})
+		.select('id, slug, title, status, stimulus_set_id, config, created_at')
+		.single();
+	if (error) fail(error, status);
+	return data as StudySummary;
+}
+
+/** All answers (people and models) of a study, in the analysis module's trial format. */
+export async function studyDecisionTrials(client: PlatformClient, studyId: string): Promise<DecisionTrial[]> {
+	const { data, error, status } = await client
+		.from('decision_trials')
+		.select('*')
+		.eq('study_id', studyId)
+		.order('created_at');
+	if (error) fail(error, status);
+	return data as DecisionTrial[];
+}

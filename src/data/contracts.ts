@@ -1,0 +1,97 @@
+/**
+ * The data contracts between the browser, the database and the analysis: plain types, no I/O.
+ * The database (supabase/migrations) is the source of truth; these mirror what its API
+ * functions accept and return.
+ */
+
+export type Platform = 'mturk' | 'prolific' | 'local';
+export type Category = 'animal' | 'non_animal';
+export type Block = 'practice' | 'main';
+
+/** One trial as the experiment sends it to `record_trials` (times in ms). */
+export interface TrialRecord {
+	/** Client-generated uuid: sending it again is not a duplicate. */
+	id: string;
+	trial_index: number;
+	block: Block;
+	stimulus_id: string;
+	/** null when no answer came within the response window. */
+	response: Category | null;
+	response_key?: string | null;
+	/** Reaction time from the measured stimulus onset; null without a response. */
+	rt_ms?: number | null;
+	fixation_ms: number;
+	/** requestAnimationFrame timestamps of the first frame with / without the stimulus. */
+	onset_ms?: number | null;
+	offset_ms?: number | null;
+	duration_ms?: number | null;
+	frames?: number | null;
+	refresh_ms?: number | null;
+	data?: Record<string, unknown>;
+}
+
+/** What `record_trials` says about each trial, in input order. */
+export interface TrialOutcome {
+	id: string;
+	status: 'stored' | 'duplicate' | 'rejected';
+	reason: string | null;
+}
+
+export interface SessionStartRequest {
+	sessionId: string;
+	studySlug: string;
+	platform: Platform;
+	workerId?: string | null;
+	assignmentId?: string | null;
+	hitId?: string | null;
+	platformStudyId?: string | null;
+	platformSessionId?: string | null;
+	clientInfo?: Record<string, unknown>;
+	/** Sessions run by automated tests are marked and never shown as human data. */
+	isTest?: boolean;
+}
+
+export interface SessionAssignment {
+	session_id: string;
+	participant_id: string;
+	/** j in "participant j sees image i at level (i + j) mod L". */
+	latin_row: number;
+	key_animal: string;
+	key_non_animal: string;
+	/** Seed of this participant's trial order. */
+	order_seed: number;
+	status: 'started' | 'completed';
+	completion_code: string | null;
+	resumed: boolean;
+}
+
+export interface Completion {
+	completion_code: string;
+	trials_saved: number;
+}
+
+export interface PublicStudy {
+	id: string;
+	slug: string;
+	title: string;
+	description: string;
+	status: 'draft' | 'live' | 'closed';
+	config: Record<string, unknown>;
+	stimulus_set: { id: string; slug: string; base_url: string; levels: number[] };
+}
+
+/** One answer of any observer (person or model) in the analysis module's format. */
+export interface DecisionTrial {
+	study_id: string | null;
+	set_id: string;
+	observer: string;
+	kind: 'human' | 'model';
+	image_id: string;
+	category: Category;
+	reveal: number;
+	response: Category | 'none';
+	rt_ms: number | null;
+	block: Block;
+	is_test: boolean;
+	created_at: string;
+}

@@ -1,0 +1,194 @@
+/**
+ * The local stand-in for a Supabase project's API gateway: /rest/v1 (PostgREST subset) and
+ * /auth/v1 (GoTrue subset) on one port, with the same API keys, JWTs and error shapes, so that
+ * supabase-js cannot tell the difference for the calls the platform makes.
+ *
+ * Each REST request runs in one transaction: claims into `request.jwt.claims`, then
+ * `SET LOCAL ROLE` to the token's role (anon, authenticated, service_role), then the query -
+ * exactly what PostgREST does - so the migrations' grants and policies decide everything.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { handleAuth, type AuthConfig } from './auth.js';
+import type { Database } from './database.js';
+import { AuthError, RestError, restErrorFromSql } from './errors.js';
+import { JwtError, signJwt, verifyJwt, type Claims } from './jwt.js';
+import { handleRest } from './rest.js';
+
+export interface StandinOptions {
+	database: Database;
+	/** HS256 secret for every token (at least 32 characters, like Supabase's JWT secret). */
+	jwtSecret: string;
+	port?: number;
+	host?: string;
+	accessTokenSeconds?: number;
+	/** Called with one line per request, e.g. for a log file. */
+	log?: (line: string) => void;
+}
+
+export interface Standin {
+	url: string;
+	anonKey: string;
+	serviceRoleKey: string;
+	close(): Promise<void>;
+}
+
+const ROLES = new Set(['anon', 'authenticated', 'service_role']);
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/** The anon and service_role API keys for a secret: long-lived JWTs, as a Supabase project issues. */
+export function apiKeys(jwtSecret: string) {
+	const base = { iss: 'supabase-standin', iat: 1767225600, exp: 2082758400 };
+	return {
+		anonKey: signJwt({ ...base, role: 'anon' }, jwtSecret),
+		serviceRoleKey: signJwt({ ...base, role: 'service_role' }, jwtSecret)
+	};
+}
+
+function send(res: http.ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}, contentType = 'application/json; charset=utf-8') {
+	const payload = body === undefined ? '' : JSON.stringify(body);
+	res.writeHead(status, { ...headers, ...(payload ? { 'content-type': contentType } : {}) });
+	res.end(payload);
+}
+
+async function readBody(req: http.IncomingMessage): Promise<string> {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of req) {
+		size += (chunk as Buffer).length;
+		if (size > MAX_BODY_BYTES) throw new RestError(413, 'PGRST413', `request body is larger than ${MAX_BODY_BYTES} bytes`);
+		chunks.push(chunk as Buffer);
+	}
+	return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(text: string): unknown {
+	if (text.trim() === '') return undefined;
+	try {
+		return JSON.parse(text);
+	} catch {
+		throw new RestError(400, 'PGRST102', 'Empty or invalid json');
+	}
+}
+
+function corsHeaders(req: http.IncomingMessage): Record<string, string> {
+	return {
+		'access-control-allow-origin': req.headers.origin ?? '*',
+		'access-control-allow-methods': 'GET, HEAD, POST, PATCH, DELETE, OPTIONS',
+		'access-control-allow-headers':
+			'authorization, apikey, content-type, prefer, accept, accept-profile, content-profile, range, x-client-info, x-supabase-api-version',
+		'access-control-expose-headers': 'content-range, content-location, x-supabase-api-version',
+		'access-control-max-age': '600',
+		vary: 'Origin'
+	};
+}
+
+function bearerOf(req: http.IncomingMessage): string | null {
+	const header = req.headers.authorization ?? '';
+	const match = /^Bearer\s+(.+)$/i.exec(header);
+	return match ? match[1]!.trim() : null;
+}
+
+export async function startStandin(options: StandinOptions): Promise<Standin> {
+	const { database, jwtSecret } = options;
+	if (jwtSecret.length < 32) throw new Error('jwtSecret must be at least 32 characters');
+	const keys = apiKeys(jwtSecret);
+	let authConfig: AuthConfig;
+
+	const server = http.createServer(async (req, res) => {
+		const started = Date.now();
+		const cors = corsHeaders(req);
+		const url = new URL(req.url ?? '/', 'http://localhost');
+		const method = req.method ?? 'GET';
+		let status = 500;
+		const reply = (code: number, body?: unknown, headers: Record<string, string> = {}, type?: string) => {
+			status = code;
+			send(res, code, body, { ...cors, ...headers }, type);
+		};
+		try {
+			if (method === 'OPTIONS') return reply(204);
+			const [, area, version, ...rest] = url.pathname.split('/');
+			if (version !== 'v1' || (area !== 'rest' && area !== 'auth')) {
+				return reply(404, { message: `no route for ${url.pathname}: the stand-in serves /rest/v1 and /auth/v1` });
+			}
+			const apikey = (req.headers.apikey as string | undefined) ?? url.searchParams.get('apikey');
+			if (!apikey) return reply(401, { message: 'No API key found in request', hint: 'No `apikey` request header or url param was found.' });
+			try {
+				verifyJwt(apikey, jwtSecret);
+			} catch {
+				return reply(401, { message: 'Invalid API key', hint: 'Double check your Supabase `anon` or `service_role` API key.' });
+			}
+			const resource = rest.join('/');
+			const text = await readBody(req);
+
+			if (area === 'auth') {
+				let body: Record<string, unknown> = {};
+				try {
+					const parsed = parseJson(text);
+					if (parsed && typeof parsed === 'object') body = parsed as Record<string, unknown>;
+				} catch {
+					throw new AuthError(400, 'bad_json', 'Could not parse request body as JSON');
+				}
+				const result = await database.transaction((tx) =>
+					handleAuth(tx, authConfig, { method, resource, query: url.searchParams, bearer: bearerOf(req), body })
+				);
+				return reply(result.status, result.body);
+			}
+
+			// REST: the token decides the role; no Authorization header means the API key's role.
+			const token = bearerOf(req) ?? apikey;
+			let claims: Claims;
+			try {
+				claims = verifyJwt(token, jwtSecret);
+			} catch (error) {
+				const reason = error instanceof JwtError ? error.reason : 'malformed';
+				if (reason === 'expired') throw new RestError(401, 'PGRST303', 'JWT expired');
+				throw new RestError(401, 'PGRST301', reason === 'signature' ? 'JWSError JWSInvalidSignature' : `JWSError ${(error as Error).message}`);
+			}
+			const role = String(claims.role ?? 'anon');
+			if (!ROLES.has(role)) throw new RestError(401, 'PGRST301', `JWT role "${role}" is not one of anon, authenticated, service_role`);
+			const body = parseJson(text);
+			try {
+				const result = await database.transaction(async (tx) => {
+					await tx.query(
+						`select set_config('request.jwt.claims', $1, true), set_config('request.method', $2, true),
+						        set_config('request.path', $3, true)`,
+						[JSON.stringify(claims), method, url.pathname]
+					);
+					await tx.query(`set local role ${role}`); // role checked against ROLES above
+					return handleRest(tx, { method, resource, query: url.searchParams, headers: req.headers as Record<string, string>, body });
+				});
+				const wantsObject = (req.headers.accept ?? '').includes('vnd.pgrst.object');
+				return reply(result.status, result.body, result.headers,
+					wantsObject ? 'application/vnd.pgrst.object+json; charset=utf-8' : undefined);
+			} catch (error) {
+				throw restErrorFromSql(error, role);
+			}
+		} catch (error) {
+			if (error instanceof RestError) return reply(error.status, error.body());
+			if (error instanceof AuthError) return reply(error.status, error.body());
+			options.log?.(`error: ${(error as Error).stack ?? error}`);
+			return reply(500, { code: 'PGRST000', message: (error as Error).message ?? String(error), details: null, hint: null });
+		} finally {
+			options.log?.(`${method} ${url.pathname}${url.search} ${status} ${Date.now() - started}ms`);
+		}
+	});
+
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+	});
+	const address = server.address() as AddressInfo;
+	const url = `http://${options.host ?? '127.0.0.1'}:${address.port}`;
+	authConfig = { jwtSecret, issuer: `${url}/auth/v1`, accessTokenSeconds: options.accessTokenSeconds ?? 3600 };
+
+	return {
+		url,
+		...keys,
+		close: () =>
+			new Promise<void>((resolve) => {
+				server.closeAllConnections();
+				server.close(() => resolve());
+			})
+	};
+}
