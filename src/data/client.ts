@@ -177,3 +177,31 @@ export async function studyDecisionTrials(client: PlatformClient, studyId: strin
 	if (error) fail(error, status);
 	return data as DecisionTrial[];
 }
+
+export interface StudyProgress {
+	study_id: string;
+	slug: string;
+	sessions: number;
+	completed: number;
+	test_sessions: number;
+	trials: number;
+}
+
+/** Sessions, completions and trials per study of the signed-in researcher. */
+export async function studyProgress(client: PlatformClient): Promise<StudyProgress[]> {
+	const { data, error, status } = await client.from('study_progress').select('*');
+	if (error) fail(error, status);
+	return data as StudyProgress[];
+}
+
+export async function signOut(client: PlatformClient): Promise<void> {
+	const { error } = await client.auth.signOut();
+	if (error) fail(error);
+}
+
+/** The signed-in researcher's email, or null when nobody (or only a participant) is signed in. */
+export async function currentResearcherEmail(client: PlatformClient): Promise<string | null> {
+	const { data } = await client.auth.getSession();
+	const user = data.session?.user;
+	return user && !user.is_anonymous ? (user.email ?? null) : null;
+}

@@ -249,6 +249,9 @@ function contractSuite(engine: 'pglite' | 'postgres', databaseUrl: () => string 
 contractSuite('pglite', () => undefined);
 
 const adminUrl = process.env.DATABASE_URL_ADMIN;
+if (!adminUrl && process.env.REQUIRE_POSTGRES) {
+	throw new Error('REQUIRE_POSTGRES is set but DATABASE_URL_ADMIN is not: the PostgreSQL contract tests cannot run');
+}
 let postgresUrl: string | undefined;
 describe.skipIf(!adminUrl)('on PostgreSQL', () => {
 	const dbName = `contract_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;

@@ -1,0 +1,127 @@
+/**
+ * npm start -- [--port 5173] [--api-port 54321] [--data .local/standin] [--database-url URL] [--dev] [--host 127.0.0.1]
+ *
+ * Starts the whole platform on the embedded default: the local Supabase stand-in on PGlite
+ * (persisted in --data, migrated and seeded on first start), then the SvelteKit app configured
+ * to reach it. --database-url uses a PostgreSQL server instead of PGlite; --dev runs Vite's dev
+ * server instead of the production build. Writes <data>/env.json with the URL and anon key so
+ * that scripts and tests can reach the same API.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, statSync, readdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startLocalStandin } from '../src/standin/index.js';
+
+const { values } = parseArgs({
+	options: {
+		port: { type: 'string', default: '5173' },
+		'api-port': { type: 'string', default: '54321' },
+		host: { type: 'string', default: '127.0.0.1' },
+		data: { type: 'string', default: '.local/standin' },
+		'database-url': { type: 'string' },
+		dev: { type: 'boolean', default: false },
+		'log-requests': { type: 'boolean', default: false },
+		help: { type: 'boolean', default: false }
+	}
+});
+
+if (values.help) {
+	console.log('usage: npm start -- [--port 5173] [--api-port 54321] [--data DIR] [--database-url URL] [--dev] [--host 127.0.0.1]');
+	process.exit(0);
+}
+
+function port(name: string, value: string): number {
+	const n = Number(value);
+	if (!Number.isInteger(n) || n < 1 || n > 65535) {
+		console.error(`--${name} must be a port number from 1 to 65535 (got "${value}")`);
+		process.exit(2);
+	}
+	return n;
+}
+const appPort = port('port', values.port);
+const apiPort = port('api-port', values['api-port']);
+
+/** Newest modification time under the folders the production build depends on. */
+function newestSource(paths: string[]): number {
+	let newest = 0;
+	const visit = (p: string) => {
+		if (!existsSync(p)) return;
+		const stat = statSync(p);
+		if (stat.isDirectory()) for (const entry of readdirSync(p)) visit(path.join(p, entry));
+		else newest = Math.max(newest, stat.mtimeMs);
+	};
+	paths.forEach(visit);
+	return newest;
+}
+
+function buildIfStale() {
+	const stamp = 'build/index.js';
+	const sources = ['src', 'static', 'package-lock.json', 'svelte.config.js', 'vite.config.ts'];
+	if (existsSync(stamp) && statSync(stamp).mtimeMs >= newestSource(sources)) return;
+	console.log('Building the app (vite build)...');
+	const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+	if (result.status !== 0) {
+		console.error('The build failed: see the messages above.');
+		process.exit(result.status ?? 1);
+	}
+}
+
+console.log(`Starting the database API (${values['database-url'] ? 'PostgreSQL' : `embedded PGlite in ${values.data}`})...`);
+const standin = await startLocalStandin({
+	dataDir: values.data,
+	databaseUrl: values['database-url'],
+	port: apiPort,
+	host: values.host,
+	log: values['log-requests'] ? (line) => console.log(`[api] ${line}`) : undefined
+});
+if (standin.migrations.applied.length) console.log(`Applied migrations: ${standin.migrations.applied.join(', ')}`);
+if (standin.migrations.seeded) console.log('Seeded the demo study and researcher account.');
+
+const appUrl = `http://${values.host === '0.0.0.0' ? 'localhost' : values.host}:${appPort}`;
+await writeFile(
+	path.join(values.data, 'env.json'),
+	JSON.stringify({ PUBLIC_SUPABASE_URL: standin.url, PUBLIC_SUPABASE_ANON_KEY: standin.anonKey, APP_URL: appUrl }, null, 2)
+);
+const env = {
+	...process.env,
+	PUBLIC_SUPABASE_URL: standin.url,
+	PUBLIC_SUPABASE_ANON_KEY: standin.anonKey,
+	PORT: String(appPort),
+	HOST: values.host,
+	ORIGIN: appUrl
+};
+
+let app: ChildProcess;
+if (values.dev) {
+	app = spawn('npx', ['vite', 'dev', '--port', String(appPort), '--strictPort', '--host', values.host], { stdio: 'inherit', env });
+} else {
+	buildIfStale();
+	app = spawn(process.execPath, ['build/index.js'], { stdio: 'inherit', env });
+}
+
+console.log(`
+The platform is running at ${appUrl}
+  participants: ${appUrl}/study/demo
+  ClickMe:      ${appUrl}/clickme
+  dashboard:    ${appUrl}/dashboard   (local researcher account: researcher@example.org / local-demo-password)
+  database API: ${standin.url} (${standin.database.kind})
+Press Ctrl+C to stop.`);
+
+let stopping = false;
+async function stop(code = 0) {
+	if (stopping) return;
+	stopping = true;
+	app.kill('SIGTERM');
+	await standin.close();
+	process.exit(code);
+}
+app.on('exit', (code) => {
+	if (!stopping) {
+		console.error(`The app server stopped (exit code ${code}).`);
+		void stop(code ?? 1);
+	}
+});
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

@@ -1,0 +1,2 @@
+// Participant pages run in the browser only: they sign in anonymously and keep state locally.
+export const ssr = false;
