@@ -51,3 +51,21 @@ test('participant pages do not download TensorFlow.js; model pages do', async ({
 	await modelPage.waitForLoadState('networkidle');
 	expect(modelScripts.some((body) => body.includes('tfjsflags'))).toBe(true);
 });
+
+test('the browser loads the demo set by its manifest, byte-identical to what was built', async ({ page }) => {
+	await page.goto('/study/demo');
+	await expect(page.getByTestId('stimulus-set')).toContainText('93 pictures, each shown once at one of 10 levels');
+	// In the page: fetch the manifest and a few stimuli, hash them with Web Crypto, compare.
+	const checked = await page.evaluate(async () => {
+		const manifest = await (await fetch('/stimuli/demo/manifest.json')).json();
+		const results = [];
+		for (const s of [manifest.stimuli[0], manifest.stimuli[455], manifest.stimuli[929]]) {
+			const bytes = await (await fetch(`/stimuli/demo/${s.file}`)).arrayBuffer();
+			const digest = await crypto.subtle.digest('SHA-256', bytes);
+			const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+			results.push(hex === s.sha256);
+		}
+		return results;
+	});
+	expect(checked).toEqual([true, true, true]);
+});

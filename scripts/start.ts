@@ -1,9 +1,11 @@
 /**
- * npm start -- [--port 5173] [--api-port 54321] [--data .local/standin] [--database-url URL] [--dev] [--host 127.0.0.1]
+ * npm start -- [--port 5173] [--api-port 54321] [--data .local/standin] [--stimuli .local/stimuli]
+ *              [--database-url URL] [--dev] [--host 127.0.0.1]
  *
  * Starts the whole platform on the embedded default: the local Supabase stand-in on PGlite
- * (persisted in --data, migrated and seeded on first start), then the SvelteKit app configured
- * to reach it. --database-url uses a PostgreSQL server instead of PGlite; --dev runs Vite's dev
+ * (persisted in --data, migrated and seeded on first start), the demo stimulus set (built into
+ * --stimuli from the committed photos when missing or stale, and recorded in the database), then
+ * the SvelteKit app configured to reach both. --database-url uses a PostgreSQL server instead of PGlite; --dev runs Vite's dev
  * server instead of the production build. Writes <data>/env.json with the URL and anon key so
  * that scripts and tests can reach the same API.
  */
@@ -12,7 +14,11 @@ import { existsSync, statSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { importStimulusSet } from '../src/data/client.js';
+import { createNodeClient } from '../src/data/node.js';
 import { startLocalStandin } from '../src/standin/index.js';
+import { ensureDemoSet } from './demo-set.js';
 
 const { values } = parseArgs({
 	options: {
@@ -20,6 +26,7 @@ const { values } = parseArgs({
 		'api-port': { type: 'string', default: '54321' },
 		host: { type: 'string', default: '127.0.0.1' },
 		data: { type: 'string', default: '.local/standin' },
+		stimuli: { type: 'string', default: '.local/stimuli' },
 		'database-url': { type: 'string' },
 		dev: { type: 'boolean', default: false },
 		'log-requests': { type: 'boolean', default: false },
@@ -28,7 +35,7 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-	console.log('usage: npm start -- [--port 5173] [--api-port 54321] [--data DIR] [--database-url URL] [--dev] [--host 127.0.0.1]');
+	console.log('usage: npm start -- [--port 5173] [--api-port 54321] [--data DIR] [--stimuli DIR] [--database-url URL] [--dev] [--host 127.0.0.1]');
 	process.exit(0);
 }
 
@@ -79,6 +86,26 @@ const standin = await startLocalStandin({
 if (standin.migrations.applied.length) console.log(`Applied migrations: ${standin.migrations.applied.join(', ')}`);
 if (standin.migrations.seeded) console.log('Seeded the demo study and researcher account.');
 
+ // The demo stimulus set: built once from the committed photos, then recorded in the database.
+const bar = new cliProgress.SingleBar({ format: 'building the demo stimulus set {bar} {value}/{total} images', stream: process.stdout }, cliProgress.Presets.shades_classic);
+let barStarted = false;
+const demo = await ensureDemoSet(values.stimuli, (done, total) => {
+	if (!barStarted) {
+		console.log('Building the demo stimulus set from static/stimuli/photos (once; about a minute)...');
+		bar.start(total, 0);
+		barStarted = true;
+	}
+	bar.update(done);
+	if (done === total) bar.stop();
+});
+const service = createNodeClient(standin.url, standin.serviceRoleKey);
+const { data: demoSetRow, error: demoSetError } = await service.from('stimulus_sets').select('id, manifest_sha256').eq('slug', 'demo').single();
+if (demoSetError) throw new Error(`the demo stimulus set is missing from the database: ${demoSetError.message}`);
+if (demoSetRow.manifest_sha256 !== demo.sha256) {
+	const counts = await importStimulusSet(service, demoSetRow.id, demo.manifest, demo.sha256);
+	console.log(`Recorded the demo set in the database: ${counts.images} images, ${counts.stimuli} stimuli.`);
+}
+
 const appUrl = `http://${values.host === '0.0.0.0' ? 'localhost' : values.host}:${appPort}`;
 await writeFile(
 	path.join(values.data, 'env.json'),
@@ -90,7 +117,8 @@ const env = {
 	PUBLIC_SUPABASE_ANON_KEY: standin.anonKey,
 	PORT: String(appPort),
 	HOST: values.host,
-	ORIGIN: appUrl
+	ORIGIN: appUrl,
+	STIMULUS_SETS_DIR: path.resolve(values.stimuli)
 };
 
 let app: ChildProcess;

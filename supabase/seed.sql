@@ -23,7 +23,7 @@ values ('00000000-0000-4000-a000-000000000001', 'researcher@example.org', 'Demo 
 on conflict (id) do nothing;
 
 -- The demo stimulus set: its images and stimuli are imported from its manifest
--- (static/stimuli/demo/manifest.json) when the platform starts.
+-- (built by `npm start` into .local/stimuli/demo from the photos in static/stimuli/photos).
 insert into public.stimulus_sets (id, slug, name, description, is_demo, base_url, levels, seed)
 values ('00000000-0000-4000-b000-000000000001', 'demo', 'Demo set',
         'Openly licensed photographs of animals and non-animals, masked at 10 reveal levels.',

@@ -13,6 +13,7 @@ import type {
 	TrialOutcome,
 	TrialRecord
 } from './contracts.js';
+import type { StimulusSetManifest } from '../stimuli/manifest.js';
 
 export type PlatformClient = SupabaseClient;
 
@@ -204,4 +205,56 @@ export async function currentResearcherEmail(client: PlatformClient): Promise<st
 	const { data } = await client.auth.getSession();
 	const user = data.session?.user;
 	return user && !user.is_anonymous ? (user.email ?? null) : null;
+}
+
+// --- stimulus sets ---------------------------------------------------------------------------
+
+/**
+ * Records a built stimulus set in the database: its levels and manifest hash, its images and
+ * its stimuli (ids from the manifest, so importing again updates rather than duplicates).
+ * Needs a client that may write the set: the service role, or the set's owner for new rows.
+ */
+export async function importStimulusSet(
+	client: PlatformClient,
+	setId: string,
+	manifest: StimulusSetManifest,
+	manifestSha256: string
+): Promise<{ images: number; stimuli: number }> {
+	const { error: setError, status: setStatus } = await client
+		.from('stimulus_sets')
+		.update({ levels: manifest.levels, seed: manifest.seed, manifest_sha256: manifestSha256 })
+		.eq('id', setId);
+	if (setError) fail(setError, setStatus);
+	const images = manifest.images.map((image) => ({
+		set_id: setId,
+		image_id: image.image_id,
+		category: image.category,
+		imagenet_classes: image.imagenet_classes,
+		file: image.file,
+		width: image.width,
+		height: image.height,
+		author: image.attribution?.author ?? '',
+		license: image.attribution?.license ?? '',
+		source: image.attribution?.source ?? ''
+	}));
+	const { error: imageError, status: imageStatus } = await client.from('images').upsert(images, { onConflict: 'set_id,image_id' });
+	if (imageError) fail(imageError, imageStatus);
+	const stimuli = manifest.stimuli.map((s) => ({
+		id: s.id,
+		set_id: setId,
+		image_id: s.image_id,
+		level_index: s.level_index,
+		reveal: s.reveal,
+		revealed_pixels: s.revealed_pixels,
+		shift_x: s.shift_x,
+		shift_y: s.shift_y,
+		file: s.file,
+		mask_file: s.mask_file,
+		sha256: s.sha256
+	}));
+	for (let i = 0; i < stimuli.length; i += 1000) {
+		const { error, status } = await client.from('stimuli').upsert(stimuli.slice(i, i + 1000), { onConflict: 'id' });
+		if (error) fail(error, status);
+	}
+	return { images: images.length, stimuli: stimuli.length };
 }

@@ -12,6 +12,7 @@ import {
 	createStudy,
 	ensureParticipantSignedIn,
 	getStudy,
+	importStimulusSet,
 	listMyStudies,
 	recordTrials,
 	savedTrialIds,
@@ -22,6 +23,7 @@ import {
 	type TrialRecord
 } from '../data/index.js';
 import { createNodeClient } from '../data/node.js';
+import { MANIFEST_FORMAT, type StimulusSetManifest } from '../stimuli/manifest.js';
 import { signJwt } from './jwt.js';
 import { startLocalStandin, type LocalStandin } from './local.js';
 
@@ -237,6 +239,39 @@ function contractSuite(engine: 'pglite' | 'postgres', databaseUrl: () => string 
 			});
 			expect(replay.status).toBe(400);
 			expect((await replay.json()).error_code).toBe('refresh_token_not_found');
+		});
+
+		it('imports a built set into the demo set idempotently, and participants answer its stimuli', async () => {
+			const manifest: StimulusSetManifest = {
+				format: MANIFEST_FORMAT, name: 'demo', seed: 1, levels: [0.1, 1], map_source: 'center-bias', seeding: 'test',
+				images: ['owl', 'dam'].map((id) => ({
+					image_id: id, category: id === 'owl' ? 'animal' : 'non_animal', imagenet_classes: id === 'owl' ? [24] : [525],
+					width: 256, height: 256, file: `images/${id}.png`, sha256: 'c'.repeat(64), noise_file: `noise/${id}.png`,
+					noise_sha256: 'd'.repeat(64), map_file: `maps/${id}.png`, attribution: { author: 'X', license: 'CC0-1.0', source: 'https://example.org' }
+				})),
+				stimuli: ['owl', 'dam'].flatMap((id) => [0, 1].map((level) => ({
+					id: randomUUID(), image_id: id, category: (id === 'owl' ? 'animal' : 'non_animal') as 'animal' | 'non_animal', level_index: level,
+					reveal: [0.1, 1][level]!, revealed_pixels: [6554, 65536][level]!, shift_x: 0, shift_y: 0, seed: 1,
+					file: `stimuli/${id}/${level}.png`, sha256: 'e'.repeat(64), mask_file: `masks/${id}/${level}.png`, mask_sha256: 'f'.repeat(64)
+				})))
+			};
+			const service = createNodeClient(standin.url, standin.serviceRoleKey);
+			const demoSetId = '00000000-0000-4000-b000-000000000001';
+			expect(await importStimulusSet(service, demoSetId, manifest, 'a'.repeat(64))).toEqual({ images: 2, stimuli: 4 });
+			await importStimulusSet(service, demoSetId, manifest, 'a'.repeat(64));
+			const { count } = await service.from('stimuli').select('id', { count: 'exact', head: true }).eq('set_id', demoSetId);
+			expect(count).toBe(4);
+			const { data: set } = await service.from('stimulus_sets').select('levels, manifest_sha256').eq('id', demoSetId).single();
+			expect(set).toEqual({ levels: [0.1, 1], manifest_sha256: 'a'.repeat(64) });
+			// an anonymous client cannot import
+			await expectDataError(importStimulusSet(client(), demoSetId, manifest, 'b'.repeat(64)), 401, '42501');
+
+			const participant = client();
+			await ensureParticipantSignedIn(participant);
+			const sessionId = randomUUID();
+			await startSession(participant, { sessionId, studySlug: 'demo', platform: 'local' });
+			const owlFull = manifest.stimuli.find((s) => s.image_id === 'owl' && s.level_index === 1)!;
+			expect((await recordTrials(participant, sessionId, [trial(0, owlFull.id, 'animal')]))[0]!.status).toBe('stored');
 		});
 
 		it('refuses email sign-ups: researcher accounts are created by an administrator', async () => {

@@ -1,0 +1,87 @@
+/**
+ * npm run stimuli -- build --images DIR --maps DIR --out DIR [--levels 10] [--seed 1] [--name NAME] [--map-source SOURCE]
+ * npm run stimuli -- center-bias --images DIR --out DIR
+ *
+ * build: masked stimuli for every photo of DIR/photos.json at every reveal level, with masks,
+ *        noise backgrounds and manifest.json. Bad input stops the build with the file and the
+ *        problem named, and nothing is written.
+ * center-bias: one center-bias map per photo (a named placeholder source, never human data).
+ */
+import cliProgress from 'cli-progress';
+import { parseArgs } from 'node:util';
+import { buildStimulusSet, writeCenterBiasMaps } from './build-set.js';
+import { STIMULUS_DEFAULTS } from './config.js';
+
+const USAGE = `usage:
+  npm run stimuli -- build --images DIR --maps DIR --out DIR [--levels ${STIMULUS_DEFAULTS.levels}] [--seed ${STIMULUS_DEFAULTS.seed}] [--name NAME] [--map-source uploaded|center-bias|clickme|model:<id>]
+  npm run stimuli -- center-bias --images DIR --out DIR`;
+
+function fail(message: string): never {
+	console.error(`error: ${message}`);
+	process.exit(1);
+}
+
+function integer(value: string | undefined, name: string, fallback: number): number {
+	if (value === undefined) return fallback;
+	if (!/^\d+$/.test(value)) fail(`--${name} must be a non-negative integer (got "${value}")`);
+	return Number(value);
+}
+
+const { positionals, values } = parseArgs({
+	allowPositionals: true,
+	options: {
+		images: { type: 'string' },
+		maps: { type: 'string' },
+		out: { type: 'string' },
+		levels: { type: 'string' },
+		seed: { type: 'string' },
+		name: { type: 'string' },
+		'map-source': { type: 'string' },
+		quiet: { type: 'boolean', default: false },
+		help: { type: 'boolean', default: false }
+	}
+});
+
+const command = positionals[0];
+if (values.help || !command) {
+	console.log(USAGE);
+	process.exit(values.help ? 0 : 2);
+}
+
+try {
+	if (command === 'build') {
+		if (!values.images || !values.maps || !values.out) fail(`build needs --images, --maps and --out\n${USAGE}`);
+		const bar = new cliProgress.SingleBar(
+			{ format: 'building {bar} {value}/{total} images | {image}', stream: process.stderr, hideCursor: true },
+			cliProgress.Presets.shades_classic
+		);
+		let started = false;
+		const manifest = await buildStimulusSet({
+			imagesDir: values.images,
+			mapsDir: values.maps,
+			outDir: values.out,
+			levels: integer(values.levels, 'levels', STIMULUS_DEFAULTS.levels),
+			seed: integer(values.seed, 'seed', STIMULUS_DEFAULTS.seed),
+			name: values.name,
+			mapSource: values['map-source'],
+			onProgress: (done, total, image) => {
+				if (values.quiet || total <= 3) return;
+				if (!started) {
+					bar.start(total, 0, { image });
+					started = true;
+				}
+				bar.update(done, { image });
+				if (done === total) bar.stop();
+			}
+		});
+		console.log(`built ${manifest.stimuli.length} stimuli (${manifest.images.length} images x ${manifest.levels.length} levels) in ${values.out}`);
+	} else if (command === 'center-bias') {
+		if (!values.images || !values.out) fail(`center-bias needs --images and --out\n${USAGE}`);
+		const count = await writeCenterBiasMaps(values.images, values.out);
+		console.log(`wrote ${count} center-bias maps to ${values.out}`);
+	} else {
+		fail(`unknown command "${command}"\n${USAGE}`);
+	}
+} catch (error) {
+	fail((error as Error).message);
+}
