@@ -15,7 +15,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { importStimulusSet } from '../src/data/client.js';
+import { importImportanceMaps, importStimulusSet } from '../src/data/client.js';
+import { readFile } from 'node:fs/promises';
 import { createNodeClient } from '../src/data/node.js';
 import { startLocalStandin } from '../src/standin/index.js';
 import { ensureDemoSet } from './demo-set.js';
@@ -103,7 +104,15 @@ const { data: demoSetRow, error: demoSetError } = await service.from('stimulus_s
 if (demoSetError) throw new Error(`the demo stimulus set is missing from the database: ${demoSetError.message}`);
 if (demoSetRow.manifest_sha256 !== demo.sha256) {
 	const counts = await importStimulusSet(service, demoSetRow.id, demo.manifest, demo.sha256);
-	console.log(`Recorded the demo set in the database: ${counts.images} images, ${counts.stimuli} stimuli.`);
+	const maps = await Promise.all(demo.manifest.images.map(async (image) => ({
+		image_id: image.image_id,
+		width: image.width,
+		height: image.height,
+		png: new Uint8Array(await readFile(path.join(demo.dir, image.map_file))),
+		params: { kind: 'gaussian', note: 'center-bias placeholder, not human data' }
+	})));
+	await importImportanceMaps(service, demoSetRow.id, demo.manifest.map_source, maps);
+	console.log(`Recorded the demo set in the database: ${counts.images} images, ${counts.stimuli} stimuli, ${maps.length} ${demo.manifest.map_source} maps.`);
 }
 
 const appUrl = `http://${values.host === '0.0.0.0' ? 'localhost' : values.host}:${appPort}`;

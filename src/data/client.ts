@@ -258,3 +258,51 @@ export async function importStimulusSet(
 	}
 	return { images: images.length, stimuli: stimuli.length };
 }
+
+export interface ImportanceMapRow {
+	image_id: string;
+	width: number;
+	height: number;
+	/** Grayscale PNG bytes (brighter = more important). */
+	png: Uint8Array;
+	n_observers?: number | null;
+	reliability?: number | null;
+	params?: Record<string, unknown>;
+}
+
+const toByteaHex = (bytes: Uint8Array) => '\\x' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+
+/** Stores (or replaces) one map per image for a source such as center-bias or model:<id>. */
+export async function importImportanceMaps(client: PlatformClient, setId: string, source: string, maps: ImportanceMapRow[]): Promise<number> {
+	const rows = maps.map((m) => ({
+		set_id: setId,
+		image_id: m.image_id,
+		source,
+		width: m.width,
+		height: m.height,
+		png: toByteaHex(m.png),
+		n_observers: m.n_observers ?? null,
+		reliability: m.reliability ?? null,
+		params: m.params ?? {}
+	}));
+	for (let i = 0; i < rows.length; i += 200) {
+		const { error, status } = await client.from('importance_maps').upsert(rows.slice(i, i + 200), { onConflict: 'set_id,image_id,source' });
+		if (error) fail(error, status);
+	}
+	return rows.length;
+}
+
+/** The maps of one source for a set, PNG bytes decoded from PostgREST's bytea hex. */
+export async function importanceMapsOf(client: PlatformClient, setId: string, source: string): Promise<ImportanceMapRow[]> {
+	const { data, error, status } = await client
+		.from('importance_maps')
+		.select('image_id, width, height, png, n_observers, reliability, params')
+		.eq('set_id', setId)
+		.eq('source', source)
+		.order('image_id');
+	if (error) fail(error, status);
+	return (data as (Omit<ImportanceMapRow, 'png'> & { png: string })[]).map((row) => {
+		const hex = row.png.startsWith('\\x') ? row.png.slice(2) : row.png;
+		return { ...row, png: Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16)) };
+	});
+}

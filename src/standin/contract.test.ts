@@ -12,7 +12,9 @@ import {
 	createStudy,
 	ensureParticipantSignedIn,
 	getStudy,
+	importImportanceMaps,
 	importStimulusSet,
+	importanceMapsOf,
 	listMyStudies,
 	recordTrials,
 	savedTrialIds,
@@ -263,6 +265,15 @@ function contractSuite(engine: 'pglite' | 'postgres', databaseUrl: () => string 
 			expect(count).toBe(4);
 			const { data: set } = await service.from('stimulus_sets').select('levels, manifest_sha256').eq('id', demoSetId).single();
 			expect(set).toEqual({ levels: [0.1, 1], manifest_sha256: 'a'.repeat(64) });
+			// maps are first-class rows: PNG bytes go in and come back unchanged
+			const png = Uint8Array.from([137, 80, 78, 71, 0, 255, 92, 120]);
+			expect(await importImportanceMaps(service, demoSetId, 'center-bias', [{ image_id: 'owl', width: 256, height: 256, png }])).toBe(1);
+			await importImportanceMaps(service, demoSetId, 'center-bias', [{ image_id: 'owl', width: 256, height: 256, png }]);
+			const researcher = client();
+			await signInResearcher(researcher, RESEARCHER.email, RESEARCHER.password);
+			const maps = await importanceMapsOf(researcher, demoSetId, 'center-bias');
+			expect(maps).toHaveLength(1);
+			expect(Array.from(maps[0]!.png)).toEqual(Array.from(png));
 			// an anonymous client cannot import
 			await expectDataError(importStimulusSet(client(), demoSetId, manifest, 'b'.repeat(64)), 401, '42501');
 
