@@ -18,6 +18,7 @@ test('the participant page reads the study from the database, in local mode by d
 	await page.goto('/study/demo');
 	await expect(page.getByTestId('study-title')).toHaveText('Animal or not? (demo)');
 	await expect(page.getByTestId('study-platform')).toContainText('Local mode');
+	await expect(page.getByTestId('start')).toBeVisible();
 });
 
 test('the participant page recognizes MTurk preview and Prolific links', async ({ page }) => {

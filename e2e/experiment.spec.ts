@@ -1,0 +1,127 @@
+import { expect, test } from '@playwright/test';
+import { answerTrials, createShortStudy, researcherClient, startSession, watchTrials } from './platform.js';
+
+test.beforeEach(async ({ page }) => watchTrials(page));
+
+// 2 practice trials, then 6 images in 2 blocks of 3: a full session in well under a minute.
+const SHORT = { practice_trials: 2, images_per_session: 6, blocks: 2, timing: { feedback_ms: 300 } };
+const TRIALS = 8;
+
+interface StoredTrial {
+	id: string; trial_index: number; block: string; stimulus_id: string; response: string | null; response_key: string | null;
+	correct: boolean; rt_ms: number | null; fixation_ms: number; onset_ms: number; offset_ms: number; duration_ms: number;
+	frames: number; refresh_ms: number; data: Record<string, unknown>; session_id: string;
+}
+
+async function storedTrials(studyId: string): Promise<{ trials: StoredTrial[]; sessions: { id: string; is_test: boolean; status: string; completion_code: string | null; trials_saved: number | null; key_animal: string }[] }> {
+	const client = await researcherClient();
+	const { data: sessions } = await client.from('sessions').select('id, is_test, status, completion_code, trials_saved, key_animal').eq('study_id', studyId);
+	const ids = (sessions ?? []).map((s: { id: string }) => s.id);
+	const { data: trials } = await client.from('trials').select('*').in('session_id', ids.length ? ids : ['00000000-0000-0000-0000-000000000000']).order('trial_index');
+	return { trials: (trials ?? []) as StoredTrial[], sessions: sessions ?? [] };
+}
+
+test('a full short session answered with the keyboard is stored with every field', async ({ page }) => {
+	const study = await createShortStudy('e2e-full', SHORT);
+	await page.goto('/study/e2e-full');
+	const keys = await startSession(page);
+	await answerTrials(page, 2, keys.animal); // practice, with feedback
+	await answerTrials(page, 5, keys.animal);
+	await answerTrials(page, 1, null); // the last one too slow
+	await page.getByRole('button', { name: 'Finish' }).click();
+	const code = await page.getByTestId('completion-code').textContent();
+	expect(code).toMatch(/^[0-9A-F]{10}$/);
+	await expect(page.getByTestId('trials-saved')).toHaveText(`${TRIALS} answers saved.`);
+
+	const { trials, sessions } = await storedTrials(study.id);
+	expect(sessions).toHaveLength(1);
+	expect(sessions[0]).toMatchObject({ status: 'completed', completion_code: code, trials_saved: TRIALS, is_test: true, key_animal: keys.animal });
+	expect(trials.map((t) => t.trial_index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+	expect(trials.map((t) => t.block)).toEqual(['practice', 'practice', 'main', 'main', 'main', 'main', 'main', 'main']);
+	const client = await researcherClient();
+	const { data: stimuli } = await client.from('stimuli').select('id, image_id, level_index').in('id', trials.map((t) => t.stimulus_id));
+	expect(new Set(stimuli!.map((s: { image_id: string }) => s.image_id)).size).toBe(TRIALS); // each image once
+	const { data: categories } = await client.from('decision_trials').select('image_id, category, response').eq('study_id', study.id);
+	for (const t of trials) {
+		const answered = t.trial_index < 7;
+		expect(t.response).toBe(answered ? 'animal' : null);
+		expect(t.response_key).toBe(answered ? keys.animal : null);
+		const stimulus = stimuli!.find((s: { id: string }) => s.id === t.stimulus_id) as { image_id: string };
+		const category = (categories as { image_id: string; category: string }[]).find((c) => c.image_id === stimulus.image_id)!.category;
+		expect(t.correct).toBe(answered && category === 'animal');
+		if (answered) {
+			expect(t.rt_ms!).toBeGreaterThan(0);
+			expect(t.rt_ms!).toBeLessThanOrEqual(550);
+		} else expect(t.rt_ms).toBeNull();
+		expect(t.fixation_ms).toBeGreaterThanOrEqual(1100);
+		expect(t.fixation_ms).toBeLessThanOrEqual(1600);
+		expect(t.offset_ms).toBeGreaterThan(t.onset_ms);
+		expect(t.duration_ms).toBeCloseTo(t.offset_ms - t.onset_ms, 6);
+		expect(t.refresh_ms).toBeGreaterThan(0);
+		// shown for 400 ms within one refresh interval, over the frames that interval implies
+		expect(Math.abs(t.duration_ms - 400)).toBeLessThanOrEqual(t.refresh_ms + 1);
+		expect(Math.abs(t.frames - 400 / t.refresh_ms)).toBeLessThanOrEqual(1.5);
+		expect(t.data).toMatchObject({ too_slow: !answered });
+	}
+});
+
+test('going offline mid-session loses nothing and duplicates nothing', async ({ page, context }) => {
+	const study = await createShortStudy('e2e-offline', SHORT);
+	await page.goto('/study/e2e-offline');
+	const keys = await startSession(page);
+	await answerTrials(page, 3, keys.non_animal);
+	await context.setOffline(true);
+	await answerTrials(page, 3, keys.non_animal);
+	await expect(page.getByTestId('offline-note')).toBeVisible();
+	await context.setOffline(false);
+	await answerTrials(page, 2, keys.non_animal);
+	await page.getByRole('button', { name: 'Finish' }).click();
+	await expect(page.getByTestId('trials-saved')).toHaveText(`${TRIALS} answers saved.`, { timeout: 30_000 });
+	const { trials } = await storedTrials(study.id);
+	expect(trials.map((t) => t.trial_index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+	expect(new Set(trials.map((t) => t.id)).size).toBe(TRIALS);
+});
+
+test('a reload mid-session resumes where the participant left off', async ({ page }) => {
+	const study = await createShortStudy('e2e-reload', SHORT);
+	await page.goto('/study/e2e-reload');
+	const keys = await startSession(page);
+	await answerTrials(page, 4, keys.animal);
+	await page.reload();
+	await page.getByTestId('start').click();
+	await expect(page.getByText('Welcome back')).toBeVisible();
+	await expect(page.getByText('4 pictures to go')).toBeVisible();
+	await page.getByRole('button', { name: 'Continue' }).click();
+	await page.getByRole('button', { name: 'Go full screen' }).click();
+	await answerTrials(page, 4, keys.animal);
+	await page.getByRole('button', { name: 'Finish' }).click();
+	await expect(page.getByTestId('trials-saved')).toHaveText(`${TRIALS} answers saved.`);
+	const { trials, sessions } = await storedTrials(study.id);
+	expect(sessions).toHaveLength(1);
+	expect(trials.map((t) => t.trial_index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+});
+
+test('MTurk preview mode shows the description only', async ({ page }) => {
+	await createShortStudy('e2e-preview', SHORT);
+	await page.goto('/study/e2e-preview?assignmentId=ASSIGNMENT_ID_NOT_AVAILABLE&hitId=HIT1');
+	await expect(page.getByTestId('mturk-preview')).toBeVisible();
+	await expect(page.getByTestId('study-title')).toHaveText('E2E e2e-preview');
+	await expect(page.getByTestId('start')).toHaveCount(0);
+});
+
+test('a worker who already took part is turned away', async ({ browser }) => {
+	await createShortStudy('e2e-repeat', SHORT);
+	const url = '/study/e2e-repeat?workerId=WREPEAT1&assignmentId=A1&hitId=H1&turkSubmitTo=https%3A%2F%2Fworkersandbox.mturk.com';
+	const first = await browser.newContext();
+	const page = await first.newPage();
+	await page.goto(url);
+	await page.getByTestId('start').click();
+	await expect(page.getByRole('button', { name: 'I agree' })).toBeVisible({ timeout: 30_000 });
+	const second = await browser.newContext(); // another browser: a new anonymous user
+	const again = await second.newPage();
+	await again.goto(url.replace('A1', 'A2'));
+	await again.getByTestId('start').click();
+	await expect(again.getByTestId('turned-away')).toContainText('already taken part', { timeout: 30_000 });
+	await first.close();
+	await second.close();
+});

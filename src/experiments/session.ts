@@ -1,0 +1,292 @@
+/**
+ * One participant's session of a rapid-categorization study, from sign-in to completion code.
+ *
+ *  1. Browser check (desktop, window at least the stimulus size, refresh rate measured), then
+ *     start_session on the server (or resume: the session id is kept per study and worker).
+ *  2. The trial list is rebuilt from the server's assignment (design.ts), and trials the server
+ *     or the local queue already hold are skipped: a reload resumes where the participant left off.
+ *  3. Consent, instructions with the participant's keys, fullscreen, practice with feedback,
+ *     main blocks with breaks, debrief. Every trial goes to the persistent queue when it ends.
+ *  4. finish(): the queue drains, then complete_session returns the completion code.
+ */
+import { initJsPsych, type JsPsych } from 'jspsych';
+import BrowserCheckPlugin from '@jspsych/plugin-browser-check';
+import FullscreenPlugin from '@jspsych/plugin-fullscreen';
+import HtmlButtonResponsePlugin from '@jspsych/plugin-html-button-response';
+import HtmlKeyboardResponsePlugin from '@jspsych/plugin-html-keyboard-response';
+import InstructionsPlugin from '@jspsych/plugin-instructions';
+import {
+	DataError,
+	completeSession,
+	ensureParticipantSignedIn,
+	recordTrials,
+	savedTrialIds,
+	startSession,
+	type PlatformClient,
+	type PublicStudy,
+	type SessionAssignment,
+	type TrialRecord
+} from '../data/index.js';
+import { stableUuid } from '../stimuli/hash.js';
+import type { LoadedStimulusSet } from '../stimuli/load.js';
+import { resolveStudyConfig, type KeyMapping, type StudyConfig } from './config.js';
+import { completionTarget, fallbackCompletionCode, type CompletionTarget } from './completion.js';
+import { planSession, type PlannedTrial } from './design.js';
+import RapidCategorizationPlugin, { decodeStimulus, type RapidCategorizationData } from './plugin-rapid-categorization.js';
+import type { Recruitment } from './recruitment.js';
+import { TrialQueue, type QueueStatus, type QueueStorage } from './trial-queue.js';
+
+export type SessionStart =
+	| { kind: 'ready'; session: ParticipantSession }
+	| { kind: 'completed'; code: string; trialsSaved: number }
+	| { kind: 'turned_away'; reason: string };
+
+export interface SessionOptions {
+	client: PlatformClient;
+	study: PublicStudy;
+	set: LoadedStimulusSet;
+	recruitment: Exclude<Recruitment, { platform: 'mturk'; preview: true }>;
+	storage: QueueStorage;
+	/** Sessions run by automated tests are marked as test data everywhere. */
+	isTest: boolean;
+	onQueueChange?: (status: QueueStatus) => void;
+}
+
+export interface Completion {
+	code: string;
+	trialsSaved: number;
+	target: CompletionTarget;
+}
+
+/** The browser check's findings, stored with the session. */
+async function checkBrowser(display: HTMLElement, config: StudyConfig): Promise<Record<string, unknown>> {
+	const jsPsych = initJsPsych({ display_element: display });
+	let result: Record<string, unknown> = {};
+	await jsPsych.run([
+		{
+			type: BrowserCheckPlugin,
+			minimum_width: config.stimulus_px + 64,
+			minimum_height: config.stimulus_px + 64,
+			allow_mobile: false,
+			features: ['width', 'height', 'browser', 'browser_version', 'mobile', 'os', 'vsync_rate'],
+			window_resize_message: `<p>Please make your browser window larger: the experiment needs at least ${config.stimulus_px + 64} x ${config.stimulus_px + 64} pixels.</p><p>Width: <span id="browser-check-min-width"></span>, height: <span id="browser-check-min-height"></span>.</p>`,
+			exclusion_message: () => '<p>This study runs on a desktop or laptop computer with a keyboard. Please open it there.</p>',
+			on_finish: (data: Record<string, unknown>) => (result = data)
+		}
+	]);
+	if (result.mobile === true) throw new TurnedAway('This study runs on a desktop or laptop computer with a keyboard.');
+	return result;
+}
+
+class TurnedAway extends Error {}
+
+function sessionKey(study: PublicStudy, recruitment: SessionOptions['recruitment']): string {
+	const who = recruitment.platform === 'local' ? 'local' : `${recruitment.platform}:${recruitment.workerId}`;
+	return `slp:session:${study.slug}:${who}`;
+}
+
+export class ParticipantSession {
+	private constructor(
+		private readonly options: SessionOptions,
+		readonly config: StudyConfig,
+		readonly sessionId: string,
+		readonly assignment: SessionAssignment,
+		readonly plan: PlannedTrial[],
+		readonly trialIds: string[],
+		readonly queue: TrialQueue,
+		readonly browser: Record<string, unknown>
+	) {}
+
+	/** Signs in, checks the browser, starts or resumes the session on the server. */
+	static async start(options: SessionOptions, display: HTMLElement): Promise<SessionStart> {
+		const { client, study, recruitment } = options;
+		const config = resolveStudyConfig(study.config);
+		await ensureParticipantSignedIn(client);
+
+		const key = sessionKey(study, recruitment);
+		let sessionId = options.storage.getItem(key) || null;
+		const resuming = sessionId !== null;
+		let browser: Record<string, unknown> = {};
+		if (!resuming) {
+			try {
+				browser = await checkBrowser(display, config);
+			} catch (error) {
+				if (error instanceof TurnedAway) return { kind: 'turned_away', reason: error.message };
+				throw error;
+			}
+			sessionId = crypto.randomUUID();
+		}
+		let assignment: SessionAssignment;
+		try {
+			assignment = await startSession(client, {
+				sessionId: sessionId!,
+				studySlug: study.slug,
+				platform: recruitment.platform,
+				workerId: recruitment.platform === 'local' ? null : recruitment.workerId,
+				assignmentId: recruitment.platform === 'mturk' ? recruitment.assignmentId : null,
+				hitId: recruitment.platform === 'mturk' ? recruitment.hitId : null,
+				platformStudyId: recruitment.platform === 'prolific' ? recruitment.studyId : null,
+				platformSessionId: recruitment.platform === 'prolific' ? recruitment.sessionId : null,
+				clientInfo: { ...browser, user_agent: navigator.userAgent, screen: { width: screen.width, height: screen.height, dpr: devicePixelRatio } },
+				isTest: options.isTest
+			});
+		} catch (error) {
+			if (error instanceof DataError && error.hint === 'already_participated') {
+				return { kind: 'turned_away', reason: 'Our records show that you have already taken part in this study. Thank you! You cannot take part a second time.' };
+			}
+			if (error instanceof DataError && error.hint === 'study_not_open') return { kind: 'turned_away', reason: 'This study is not taking participants at the moment.' };
+			throw error;
+		}
+		options.storage.setItem(key, sessionId!);
+		if (assignment.status === 'completed' && assignment.completion_code) {
+			if (recruitment.platform === 'local') {
+				// Local mode: a finished try-out starts afresh next time.
+				options.storage.setItem(key, '');
+			}
+			return { kind: 'completed', code: assignment.completion_code, trialsSaved: 0 };
+		}
+
+		const plan = planSession(options.set.manifest, config, assignment.latin_row, assignment.order_seed);
+		const trialIds = await Promise.all(plan.map((t) => stableUuid(sessionId!, t.trial_index)));
+		const queue = new TrialQueue({
+			storage: options.storage,
+			key: `slp:queue:${sessionId}`,
+			send: (trials) => recordTrials(client, sessionId!, trials),
+			onChange: options.onQueueChange
+		});
+		if (resuming) queue.markConfirmed(await savedTrialIds(client, sessionId!));
+		return { kind: 'ready', session: new ParticipantSession(options, config, sessionId!, assignment, plan, trialIds, queue, browser) };
+	}
+
+	get keys(): KeyMapping {
+		return { animal: this.assignment.key_animal, non_animal: this.assignment.key_non_animal };
+	}
+
+	/** Trials not yet done (neither confirmed by the server nor waiting in the queue). */
+	remaining(): PlannedTrial[] {
+		const known = this.queue.knownIds();
+		return this.plan.filter((t) => !known.has(this.trialIds[t.trial_index]!));
+	}
+
+	/** Runs the timeline in `display`; resolves when the last remaining trial and the debrief are done. */
+	async run(display: HTMLElement): Promise<void> {
+		const { config, keys } = this;
+		const remaining = this.remaining();
+		const fresh = remaining.length === this.plan.length;
+		const jsPsych: JsPsych = initJsPsych({ display_element: display });
+		const keyHelp = `<p>Press <kbd>${keys.animal.toUpperCase()}</kbd> for <strong>animal</strong> and <kbd>${keys.non_animal.toUpperCase()}</kbd> for <strong>no animal</strong>.</p>`;
+		let consented = !fresh;
+
+		// Decode stimuli in trial order in the background; each trial also waits for its own.
+		void (async () => {
+			for (const t of remaining) await decodeStimulus(this.options.set.url(t.file)).catch(() => undefined);
+		})();
+
+		const timeline: unknown[] = [];
+		if (fresh) {
+			timeline.push({
+				type: HtmlButtonResponsePlugin,
+				stimulus: `<div class="consent" style="max-width:40rem;text-align:left">${config.texts.consent}</div>`,
+				choices: ['I agree', 'I do not agree'],
+				on_finish: (data: { response: number }) => {
+					consented = data.response === 0;
+					if (!consented) jsPsych.abortExperiment('<p>You chose not to take part. You can close this page.</p>');
+				}
+			});
+			timeline.push({
+				type: InstructionsPlugin,
+				pages: [
+					`<h2>Animal or not?</h2><p>In each trial a cross appears in the middle of the screen: look at it.</p><p>Then a picture flashes for less than half a second. Parts of it are hidden behind noise.</p><p>Decide as fast as you can whether the picture contains an animal.</p>`,
+					`<h2>Your keys</h2>${keyHelp}<p>Answer within about half a second of the picture: if you are too slow, you will see "Too slow!".</p><p>First a few practice trials with feedback, then ${config.blocks} blocks with short breaks.</p>`
+				],
+				show_clickable_nav: true,
+				button_label_next: 'Next',
+				button_label_previous: 'Back'
+			});
+		} else {
+			timeline.push({
+				type: HtmlButtonResponsePlugin,
+				stimulus: `<h2>Welcome back</h2><p>You continue where you left off: ${remaining.length} pictures to go.</p>${keyHelp}`,
+				choices: ['Continue']
+			});
+		}
+		timeline.push({ type: FullscreenPlugin, fullscreen_mode: true, message: '<p>The experiment runs in full screen.</p>', button_label: 'Go full screen' });
+
+		let previous: PlannedTrial | null = null;
+		for (const planned of remaining) {
+			if (planned.block === 'main' && previous && previous.block === 'practice') {
+				timeline.push({ type: HtmlKeyboardResponsePlugin, stimulus: `<p>Practice is over. Now the real thing: no more feedback.</p>${keyHelp}<p>Press the space bar to start.</p>`, choices: [' '] });
+			} else if (planned.block === 'main' && previous && previous.block_number !== planned.block_number) {
+				timeline.push({ type: HtmlKeyboardResponsePlugin, stimulus: `<p>Block ${previous.block_number} of ${config.blocks} done. Take a short break.</p>${keyHelp}<p>Press the space bar to continue.</p>`, choices: [' '] });
+			}
+			previous = planned;
+			timeline.push({
+				type: RapidCategorizationPlugin,
+				stimulus: this.options.set.url(planned.file),
+				stimulus_id: planned.stimulus_id,
+				category: planned.category,
+				fixation_ms: planned.fixation_ms,
+				stimulus_ms: config.timing.stimulus_ms,
+				response_window_ms: config.timing.response_window_ms,
+				feedback_ms: config.timing.feedback_ms,
+				key_animal: keys.animal,
+				key_non_animal: keys.non_animal,
+				feedback: planned.block === 'practice',
+				stimulus_px: config.stimulus_px,
+				on_finish: (data: RapidCategorizationData) => this.queue.enqueue(this.record(planned, data))
+			});
+		}
+		timeline.push({ type: HtmlButtonResponsePlugin, stimulus: `<div style="max-width:40rem;text-align:left">${config.texts.debrief}</div>`, choices: ['Finish'] });
+		await jsPsych.run(timeline as never);
+		if (!consented) throw new TurnedAway('You chose not to take part. You can close this page.');
+		if (document.fullscreenElement) await document.exitFullscreen().catch(() => undefined);
+	}
+
+	/** The trial in the database's shape (see supabase/migrations participant_api). */
+	private record(planned: PlannedTrial, data: RapidCategorizationData): TrialRecord {
+		return {
+			id: this.trialIds[planned.trial_index]!,
+			trial_index: planned.trial_index,
+			block: planned.block,
+			stimulus_id: planned.stimulus_id,
+			response: data.response,
+			response_key: data.response_key,
+			rt_ms: data.rt_ms,
+			fixation_ms: data.fixation_ms,
+			onset_ms: data.onset_ms,
+			offset_ms: data.offset_ms,
+			duration_ms: data.duration_ms,
+			frames: data.frames,
+			refresh_ms: data.refresh_ms,
+			data: { too_slow: data.too_slow, anticipations: data.anticipations, block_number: planned.block_number, level_index: planned.level_index }
+		};
+	}
+
+	/** Waits for every trial to be saved, then completes the session. Throws while trials are unsaved. */
+	async finish(timeoutMs = 20_000): Promise<Completion> {
+		const saved = await this.queue.drain(timeoutMs);
+		if (!saved) throw new UnsavedTrialsError(this.queue.status());
+		const completion = await completeSession(this.options.client, this.sessionId);
+		this.queue.stop();
+		return {
+			code: completion.completion_code,
+			trialsSaved: completion.trials_saved,
+			target: completionTarget(this.options.recruitment, completion.completion_code, this.config.prolific_completion_code)
+		};
+	}
+
+	/** Completion without the server: a code tied to the trials it confirmed (see completion.ts). */
+	async fallbackCompletion(): Promise<Completion> {
+		const confirmed = this.queue.status().confirmed;
+		const code = await fallbackCompletionCode(this.sessionId, confirmed);
+		return { code, trialsSaved: confirmed, target: completionTarget(this.options.recruitment, code, this.config.prolific_completion_code) };
+	}
+}
+
+export class UnsavedTrialsError extends Error {
+	constructor(readonly status: QueueStatus) {
+		super(`${status.pending} answers are not saved yet${status.lastError ? ` (${status.lastError})` : ''}`);
+	}
+}
+
+export { TurnedAway };
