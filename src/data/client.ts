@@ -307,3 +307,19 @@ export async function importanceMapsOf(client: PlatformClient, setId: string, so
 		return { ...row, png: Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16)) };
 	});
 }
+
+export interface StimulusSetSummary {
+	id: string;
+	slug: string;
+	name: string;
+	base_url: string;
+	levels: number[];
+	is_demo: boolean;
+}
+
+/** Stimulus sets the signed-in researcher may use (demo sets and their own). */
+export async function listStimulusSets(client: PlatformClient): Promise<StimulusSetSummary[]> {
+	const { data, error, status } = await client.from('stimulus_sets').select('id, slug, name, base_url, levels, is_demo').order('slug');
+	if (error) fail(error, status);
+	return data as StimulusSetSummary[];
+}
