@@ -125,3 +125,21 @@ test('a worker who already took part is turned away', async ({ browser }) => {
 	await first.close();
 	await second.close();
 });
+
+test('a simulated participant (jsPsych simulation) runs the study and is stored as test data', async ({ page }) => {
+	const study = await createShortStudy('e2e-simulated', SHORT);
+	for (const mode of ['data-only', 'visual']) {
+		await page.goto(`/study/e2e-simulated?simulate=${mode}`);
+		await page.getByTestId('start').click();
+		await expect(page.getByTestId('trials-saved')).toHaveText(`${TRIALS} answers saved.`, { timeout: 60_000 });
+		await page.evaluate(() => localStorage.clear()); // a fresh local participant for the next mode
+	}
+	const { trials, sessions } = await storedTrials(study.id);
+	expect(sessions).toHaveLength(2);
+	expect(sessions.every((s) => s.is_test && s.status === 'completed')).toBe(true);
+	expect(trials).toHaveLength(2 * TRIALS);
+	// visual simulation runs the real display: durations measured, not made up
+	const visual = trials.filter((t) => t.duration_ms !== 400);
+	expect(visual.length).toBeGreaterThan(0);
+	expect(visual.every((t) => Math.abs(t.duration_ms - 400) <= t.refresh_ms + 1)).toBe(true);
+});

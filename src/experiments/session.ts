@@ -49,6 +49,8 @@ export interface SessionOptions {
 	storage: QueueStorage;
 	/** Sessions run by automated tests are marked as test data everywhere. */
 	isTest: boolean;
+	/** Run with jsPsych's simulation (a simulated participant); such sessions are always test data. */
+	simulate?: 'data-only' | 'visual';
 	onQueueChange?: (status: QueueStatus) => void;
 }
 
@@ -59,10 +61,10 @@ export interface Completion {
 }
 
 /** The browser check's findings, stored with the session. */
-async function checkBrowser(display: HTMLElement, config: StudyConfig): Promise<Record<string, unknown>> {
+async function checkBrowser(display: HTMLElement, config: StudyConfig, simulate?: SessionOptions['simulate']): Promise<Record<string, unknown>> {
 	const jsPsych = initJsPsych({ display_element: display });
 	let result: Record<string, unknown> = {};
-	await jsPsych.run([
+	const timeline = [
 		{
 			type: BrowserCheckPlugin,
 			minimum_width: config.stimulus_px + 64,
@@ -73,7 +75,9 @@ async function checkBrowser(display: HTMLElement, config: StudyConfig): Promise<
 			exclusion_message: () => '<p>This study runs on a desktop or laptop computer with a keyboard. Please open it there.</p>',
 			on_finish: (data: Record<string, unknown>) => (result = data)
 		}
-	]);
+	];
+	if (simulate) await jsPsych.simulate(timeline, simulate, { default: { data: { mobile: false } } });
+	else await jsPsych.run(timeline);
 	if (result.mobile === true) throw new TurnedAway('This study runs on a desktop or laptop computer with a keyboard.');
 	return result;
 }
@@ -109,7 +113,7 @@ export class ParticipantSession {
 		let browser: Record<string, unknown> = {};
 		if (!resuming) {
 			try {
-				browser = await checkBrowser(display, config);
+				browser = await checkBrowser(display, config, options.simulate);
 			} catch (error) {
 				if (error instanceof TurnedAway) return { kind: 'turned_away', reason: error.message };
 				throw error;
@@ -128,7 +132,7 @@ export class ParticipantSession {
 				platformStudyId: recruitment.platform === 'prolific' ? recruitment.studyId : null,
 				platformSessionId: recruitment.platform === 'prolific' ? recruitment.sessionId : null,
 				clientInfo: { ...browser, user_agent: navigator.userAgent, screen: { width: screen.width, height: screen.height, dpr: devicePixelRatio } },
-				isTest: options.isTest
+				isTest: options.isTest || !!options.simulate
 			});
 		} catch (error) {
 			if (error instanceof DataError && error.hint === 'already_participated') {
@@ -188,6 +192,7 @@ export class ParticipantSession {
 				type: HtmlButtonResponsePlugin,
 				stimulus: `<div class="consent" style="max-width:40rem;text-align:left">${config.texts.consent}</div>`,
 				choices: ['I agree', 'I do not agree'],
+				simulation_options: { data: { response: 0 } }, // a simulated participant consents
 				on_finish: (data: { response: number }) => {
 					consented = data.response === 0;
 					if (!consented) jsPsych.abortExperiment('<p>You chose not to take part. You can close this page.</p>');
@@ -237,7 +242,8 @@ export class ParticipantSession {
 			});
 		}
 		timeline.push({ type: HtmlButtonResponsePlugin, stimulus: `<div style="max-width:40rem;text-align:left">${config.texts.debrief}</div>`, choices: ['Finish'] });
-		await jsPsych.run(timeline as never);
+		if (this.options.simulate) await jsPsych.simulate(timeline as never, this.options.simulate);
+		else await jsPsych.run(timeline as never);
 		if (!consented) throw new TurnedAway('You chose not to take part. You can close this page.');
 		if (document.fullscreenElement) await document.exitFullscreen().catch(() => undefined);
 	}
