@@ -1,0 +1,116 @@
+/**
+ * load(entry, source) -> Classifier: a loaded model with a small interface, in the spirit of
+ * tfjs-models. It checks the model really outputs ImageNet-1k classes, gives decisions in the
+ * standard order (classes.ts) and saliency maps:
+ *   saliency(x) = max over colour channels of |d logit_target / d x|, with x the stimulus as
+ *   given (its own resolution, 0..255), differentiated through resizing and scaling - the
+ *   Harmonization code's definition. The target is the listed class the model scores highest.
+ * WASM lacks some gradient kernels: those run on the CPU backend through wasm-bridge.ts.
+ * Known cost: tfjs's fused convolutions compute the weight gradient too (Conv2DBackpropFilter),
+ * which saliency discards; on CPU/WASM that dominates (seconds to minutes per map). GPU backends
+ * (WebGL, WebGPU) are the fast path for saliency.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ImportanceMap } from '../stimuli/importance-map.js';
+import type { RgbImage } from '../stimuli/image.js';
+import { DARKNET_TO_STANDARD, decide, type Decision } from './classes.js';
+import { preprocessBatch } from './preprocess.js';
+import type { ModelEntry } from './registry.js';
+import { withWasmBridges } from './wasm-bridge.js';
+
+export interface Classifier {
+	readonly entry: ModelEntry;
+	/** Decisions for a batch of images (any size; resized to the model's input). */
+	classify(images: readonly RgbImage[]): Promise<Decision[]>;
+	/** Saliency at the image's resolution for the best-scoring of `targets` (standard indices), or the top class. */
+	saliency(image: RgbImage, targets?: readonly number[]): Promise<{ map: ImportanceMap; target: number }>;
+	dispose(): void;
+}
+
+export class ModelLoadError extends Error {}
+
+const expectedOutputs = (entry: ModelEntry) => (entry.outputOrder.kind === 'background-first' ? 1001 : 1000);
+
+/** Index in the model's own output of a standard class. */
+function modelIndex(entry: ModelEntry, standard: number): number {
+	if (entry.outputOrder.kind === 'darknet') return DARKNET_TO_STANDARD.indexOf(standard);
+	if (entry.outputOrder.kind === 'background-first') return standard + 1;
+	return standard;
+}
+
+export async function loadClassifier(entry: ModelEntry, source: string | tf.io.IOHandler): Promise<Classifier> {
+	let model: tf.LayersModel | tf.GraphModel;
+	try {
+		model = entry.format === 'layers' ? await tf.loadLayersModel(source) : await tf.loadGraphModel(source);
+	} catch (error) {
+		throw new ModelLoadError(`could not load ${entry.id} from ${typeof source === 'string' ? source : 'its files'}: ${(error as Error).message}`);
+	}
+	let logitsModel: tf.LayersModel | tf.GraphModel = model;
+	if (entry.logitsLayer) {
+		if (!(model instanceof tf.LayersModel)) throw new ModelLoadError(`${entry.id}: logitsLayer needs a layers model`);
+		try {
+			logitsModel = tf.model({ inputs: model.inputs, outputs: model.getLayer(entry.logitsLayer).output as tf.SymbolicTensor });
+		} catch (error) {
+			throw new ModelLoadError(`${entry.id}: no layer "${entry.logitsLayer}" for the logits (${(error as Error).message})`);
+		}
+	}
+	const size = entry.inputSize;
+	const run = (m: tf.LayersModel | tf.GraphModel, x: tf.Tensor) => (m.predict(x) as tf.Tensor).reshape([x.shape[0]!, -1]);
+
+	// The output must be the ImageNet-1k classes (plus background where declared).
+	const probe = tf.tidy(() => run(model, tf.zeros([1, size, size, 3])));
+	const outputs = probe.shape[1];
+	probe.dispose();
+	if (outputs !== expectedOutputs(entry)) {
+		model.dispose();
+		throw new ModelLoadError(`${entry.id} outputs ${outputs} values, not the ${expectedOutputs(entry)} ImageNet-1k classes the platform compares`);
+	}
+
+	return {
+		entry,
+		async classify(images) {
+			if (images.length === 0) return [];
+			const output = tf.tidy(() => run(model, preprocessBatch(images, size, entry.preprocessing)));
+			const values = await output.data(); // never dataSync(): it lost the WebGPU device
+			output.dispose();
+			return images.map((_, i) => decide(values.subarray(i * outputs, (i + 1) * outputs), entry));
+		},
+		saliency(image, targets) {
+			return withWasmBridges(async () => {
+				const logits = tf.tidy(() => run(logitsModel, preprocessBatch([image], size, entry.preprocessing)));
+				const scores = await logits.data();
+				logits.dispose();
+				const candidates = targets?.length ? targets : [...Array(1000).keys()];
+				const target = candidates.reduce((best, c) => (scores[modelIndex(entry, c)]! > scores[modelIndex(entry, best)]! ? c : best), candidates[0]!);
+				const index = modelIndex(entry, target);
+				const gradient = tf.tidy(() => {
+					const pixels = tf.tensor4d(image.data, [1, image.height, image.width, 3], 'int32').toFloat();
+					const logit = (x: tf.Tensor) => {
+						const scaled = preprocessGraph(x as tf.Tensor4D, size, entry);
+						return run(logitsModel, scaled).slice([0, index], [1, 1]).sum();
+					};
+					return tf.grad(logit)(pixels).abs().max(-1).squeeze() as tf.Tensor2D;
+				});
+				const data = Float64Array.from(await gradient.data());
+				gradient.dispose();
+				return { map: { width: image.width, height: image.height, data }, target };
+			});
+		},
+		dispose() {
+			model.dispose();
+		}
+	};
+}
+
+/** preprocessBatch as differentiable ops on a float [1, H, W, 3] tensor of 0..255 values. */
+function preprocessGraph(x: tf.Tensor4D, size: number, entry: ModelEntry): tf.Tensor4D {
+	let y = x.shape[1] === size && x.shape[2] === size ? x : tf.image.resizeBilinear(x, [size, size], true);
+	const p = entry.preprocessing;
+	if (p.scale === 'unit') y = y.div(255);
+	else if (p.scale === 'symmetric') y = y.div(127.5).sub(1);
+	else y = y.div(255).sub(tf.tensor1d(p.mean)).div(tf.tensor1d(p.std));
+	if (p.channels === 'bgr') y = tf.reverse(y, -1);
+	return y;
+}
+
+export type { Decision };

@@ -1,0 +1,114 @@
+/**
+ * npm run models -- run --model ID --set DIR --out FILE.csv [--saliency DIR] [--models DIR]
+ *                        [--backend wasm|cpu] [--batch 16] [--levels 0,9] [--limit N]
+ * npm run models -- list
+ *
+ * Runs a model over a built stimulus set - the very files participants saw, checked against the
+ * manifest's sha256 - with the fastest backend Node has here (WASM), and writes the decisions in
+ * the analysis module's trial CSV (observer = model:<id>). --saliency also writes one map per
+ * stimulus (<dir>/<image>/<level>.png, 16-bit) and, for the fully revealed level, <dir>/<image>.png
+ * - a `model:<id>` map set for the stimulus builder.
+ */
+import cliProgress from 'cli-progress';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import Papa from 'papaparse';
+import { mapToPng } from '../stimuli/importance-map.js';
+import { fetchVerified, loadStimulusSet } from '../stimuli/load.js';
+import { rgbFromPng } from '../stimuli/png.js';
+import { loadClassifier } from './classifier.js';
+import { defaultModelDir, folderModelHandler, useFastestNodeBackend } from './node.js';
+import { MODEL_REGISTRY, modelEntry } from './registry.js';
+import { runModel, TRIAL_CSV_COLUMNS, type StimulusJob } from './run.js';
+
+const USAGE = `usage:
+  npm run models -- run --model ID --set DIR --out FILE.csv [--saliency DIR] [--models DIR] [--backend wasm|cpu] [--batch 16] [--levels 0,9] [--limit N]
+  npm run models -- list`;
+
+function fail(message: string): never {
+	console.error(`error: ${message}`);
+	process.exit(1);
+}
+
+/** Reads file:// URLs, so the browser's manifest loader runs unchanged in Node. */
+const fileFetcher = async (url: string) => {
+	try {
+		const bytes = await readFile(fileURLToPath(url));
+		return { ok: true, status: 200, json: async () => JSON.parse(bytes.toString('utf8')), arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer };
+	} catch {
+		return { ok: false, status: 404, json: async () => null, arrayBuffer: async () => new ArrayBuffer(0) };
+	}
+};
+
+const { positionals, values } = parseArgs({
+	allowPositionals: true,
+	options: {
+		model: { type: 'string' },
+		set: { type: 'string' },
+		out: { type: 'string' },
+		saliency: { type: 'string' },
+		models: { type: 'string' },
+		backend: { type: 'string' },
+		batch: { type: 'string', default: '16' },
+		levels: { type: 'string' },
+		limit: { type: 'string' },
+		help: { type: 'boolean', default: false }
+	}
+});
+
+const command = positionals[0];
+if (values.help || !command) {
+	console.log(USAGE);
+	process.exit(values.help ? 0 : 2);
+}
+
+try {
+	if (command === 'list') {
+		for (const m of MODEL_REGISTRY) console.log(`${m.id.padEnd(22)} ${m.family.padEnd(6)} top-1 ${(m.imagenetTop1 * 100).toFixed(1)} %  ${m.name}`);
+	} else if (command === 'run') {
+		if (!values.model || !values.set || !values.out) fail(`run needs --model, --set and --out\n${USAGE}`);
+		const entry = modelEntry(values.model);
+		if (values.backend && values.backend !== 'wasm' && values.backend !== 'cpu') fail(`--backend must be wasm or cpu (got "${values.backend}")`);
+		const batch = Number(values.batch);
+		if (!Number.isInteger(batch) || batch < 1) fail(`--batch must be a positive integer (got "${values.batch}")`);
+		const backend = await useFastestNodeBackend(values.backend as 'wasm' | 'cpu' | undefined);
+		const modelDir = path.join(values.models ?? defaultModelDir(), entry.localDir ?? entry.id);
+		const classifier = await loadClassifier(entry, folderModelHandler(modelDir));
+		const set = await loadStimulusSet(pathToFileURL(path.resolve(values.set)).href, fileFetcher);
+		const levels = values.levels?.split(',').map(Number);
+		const classesOf = new Map(set.manifest.images.map((i) => [i.image_id, i.imagenet_classes]));
+		let stimuli = set.manifest.stimuli.filter((s) => !levels || levels.includes(s.level_index));
+		if (values.limit) stimuli = stimuli.slice(0, Number(values.limit));
+		const jobs: StimulusJob[] = stimuli.map((s) => ({
+			stimulus_id: s.id, image_id: s.image_id, category: s.category, reveal: s.reveal, level_index: s.level_index,
+			imagenet_classes: classesOf.get(s.image_id) ?? [],
+			load: async () => rgbFromPng(await fetchVerified(set, s.file, s.sha256, fileFetcher))
+		}));
+		console.error(`${entry.id} on ${backend}: ${jobs.length} stimuli of set "${set.manifest.name}"${values.saliency ? ', with saliency' : ''}`);
+		const bar = new cliProgress.SingleBar({ format: '{bar} {value}/{total} stimuli | {eta_formatted} left', stream: process.stderr }, cliProgress.Presets.shades_classic);
+		bar.start(jobs.length, 0);
+		const trials = await runModel(classifier, jobs, { batchSize: batch, saliency: !!values.saliency, onProgress: (p) => bar.update(p.done) });
+		bar.stop();
+		const csv = Papa.unparse({ fields: [...TRIAL_CSV_COLUMNS], data: trials.map((t) => [t.observer, t.kind, t.image_id, t.category, t.reveal, t.response, '']) });
+		await mkdir(path.dirname(path.resolve(values.out)), { recursive: true });
+		await writeFile(values.out, csv + '\n');
+		if (values.saliency) {
+			const full = set.manifest.levels.length - 1;
+			for (const t of trials) {
+				const png = mapToPng(t.saliency!.map);
+				await mkdir(path.join(values.saliency, t.image_id), { recursive: true });
+				await writeFile(path.join(values.saliency, t.image_id, `${t.level_index}.png`), png);
+				if (t.level_index === full) await writeFile(path.join(values.saliency, `${t.image_id}.png`), png);
+			}
+		}
+		const correct = trials.filter((t) => t.correct).length;
+		console.log(`wrote ${trials.length} decisions to ${values.out} (${correct} correct, ${((100 * correct) / trials.length).toFixed(1)} %)`);
+		classifier.dispose();
+	} else {
+		fail(`unknown command "${command}"\n${USAGE}`);
+	}
+} catch (error) {
+	fail((error as Error).message);
+}

@@ -1,0 +1,58 @@
+/**
+ * Node-only helpers: load a model from a folder (model.json + weight shards) without
+ * tfjs-node, and pick the fastest backend Node has here (WASM, else CPU).
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+
+/** An IOHandler reading `dir/model.json` and its weight files, in manifest order. */
+export function folderModelHandler(dir: string): tf.io.IOHandler {
+	return {
+		async load() {
+			const manifestFile = path.join(dir, 'model.json');
+			let json: { modelTopology: object; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[]; format?: string; generatedBy?: string; convertedBy?: string };
+			try {
+				json = JSON.parse(await readFile(manifestFile, 'utf8'));
+			} catch (error) {
+				throw new Error(`cannot read ${manifestFile}: ${(error as Error).message}`);
+			}
+			const buffers: Buffer[] = [];
+			const weightSpecs: tf.io.WeightsManifestEntry[] = [];
+			for (const group of json.weightsManifest) {
+				for (const file of group.paths) buffers.push(await readFile(path.join(dir, file)));
+				weightSpecs.push(...group.weights);
+			}
+			const all = Buffer.concat(buffers);
+			return {
+				modelTopology: json.modelTopology,
+				weightSpecs,
+				weightData: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength),
+				format: json.format,
+				generatedBy: json.generatedBy,
+				convertedBy: json.convertedBy
+			};
+		}
+	};
+}
+
+/** WASM when it initializes (the fastest in Node without native bindings), else CPU. */
+export async function useFastestNodeBackend(preferred?: 'wasm' | 'cpu'): Promise<string> {
+	for (const name of preferred ? [preferred] : ['wasm', 'cpu']) {
+		try {
+			if (await tf.setBackend(name)) {
+				await tf.ready();
+				return name;
+			}
+		} catch {
+			// next
+		}
+	}
+	throw new Error('neither the wasm nor the cpu backend initialized');
+}
+
+/** The model folder configured for this machine: --models, MODEL_DIR, or ../shared/models. */
+export function defaultModelDir(): string {
+	return process.env.MODEL_DIR ?? path.resolve('..', 'shared', 'models');
+}
