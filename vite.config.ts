@@ -6,6 +6,8 @@ export default defineConfig({
 	server: { port: 5173, strictPort: false },
 	// TensorFlow.js is one large chunk by nature; it loads only on model pages (see e2e/code-split).
 	build: { chunkSizeWarningLimit: 1500 },
+	// the model worker imports TensorFlow.js lazily (WebGPU backend): it needs ES module workers
+	worker: { format: 'es' },
 	test: {
 		include: ['src/**/*.test.ts', 'tests/**/*.test.ts'],
 		environment: 'node',

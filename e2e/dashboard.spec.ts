@@ -6,7 +6,7 @@ test('a wrong password is refused with a clear message', async ({ page }) => {
 	await page.getByLabel('Email').fill(LOCAL_RESEARCHER.email);
 	await page.getByLabel('Password').fill('not-the-password');
 	await page.getByRole('button', { name: 'Sign in' }).click();
-	await expect(page.getByTestId('dashboard-error')).toHaveText('Sign-in failed: Invalid login credentials');
+	await expect(page.getByTestId('signin-error')).toHaveText('Sign-in failed: Invalid login credentials');
 });
 
 test('the seeded researcher signs in and sees the demo study, then signs out', async ({ page }) => {

@@ -28,6 +28,7 @@ const { values } = parseArgs({
 		host: { type: 'string', default: '127.0.0.1' },
 		data: { type: 'string', default: '.local/standin' },
 		stimuli: { type: 'string', default: '.local/stimuli' },
+		models: { type: 'string', default: process.env.MODEL_DIR ?? path.resolve('..', 'shared', 'models') },
 		'database-url': { type: 'string' },
 		dev: { type: 'boolean', default: false },
 		'log-requests': { type: 'boolean', default: false },
@@ -36,7 +37,7 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-	console.log('usage: npm start -- [--port 5173] [--api-port 54321] [--data DIR] [--stimuli DIR] [--database-url URL] [--dev] [--host 127.0.0.1]');
+	console.log('usage: npm start -- [--port 5173] [--api-port 54321] [--data DIR] [--stimuli DIR] [--models DIR] [--database-url URL] [--dev] [--host 127.0.0.1]');
 	process.exit(0);
 }
 
@@ -127,8 +128,11 @@ const env = {
 	PORT: String(appPort),
 	HOST: values.host,
 	ORIGIN: appUrl,
-	STIMULUS_SETS_DIR: path.resolve(values.stimuli)
+	STIMULUS_SETS_DIR: path.resolve(values.stimuli),
+	// the real models: local copies of the registry's weights (pages fall back to upstream URLs)
+	...(existsSync(values.models) ? { MODEL_DIR: path.resolve(values.models) } : {})
 };
+if (!existsSync(values.models)) console.log(`No model folder at ${values.models}: model pages will load weights from their upstream URLs.`);
 
 let app: ChildProcess;
 if (values.dev) {

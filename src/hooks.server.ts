@@ -1,8 +1,10 @@
 /**
- * Serves built stimulus sets at /stimuli/<set>/... from the folder STIMULUS_SETS_DIR (default
- * .local/stimuli), where `npm start` builds them. They stay out of static/ because a set is large
- * (hundreds of megabytes of incompressible noise) and is built, not committed. A deployment can
- * serve sets from anywhere instead: each set's base_url in the database says where.
+ * Serves two folders of large files that stay out of static/:
+ *   /stimuli/<set>/...      built stimulus sets, from STIMULUS_SETS_DIR (default .local/stimuli),
+ *                           where `npm start` builds them (a set is hundreds of megabytes of noise);
+ *   /model-files/<id>/...   model weights, from MODEL_DIR when configured (the registry's local
+ *                           copies; without it pages load each model from its public upstream).
+ * A deployment can serve both from anywhere else: a set's base_url and the registry say where.
  */
 import type { Handle } from '@sveltejs/kit';
 import { env } from '$env/dynamic/private';
@@ -10,23 +12,41 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 
-const CONTENT_TYPES: Record<string, string> = { '.png': 'image/png', '.json': 'application/json', '.webp': 'image/webp', '.jpg': 'image/jpeg' };
+const CONTENT_TYPES: Record<string, string> = {
+	'.png': 'image/png',
+	'.json': 'application/json',
+	'.webp': 'image/webp',
+	'.jpg': 'image/jpeg',
+	'.bin': 'application/octet-stream'
+};
+
+function serveFile(root: string, relative: string, method: string, immutable: boolean): Response {
+	const file = path.resolve(root, relative);
+	if (!file.startsWith(path.resolve(root) + path.sep)) return new Response('Not found', { status: 404 });
+	if (!existsSync(file) || !statSync(file).isFile()) return new Response(`No such file: ${relative}`, { status: 404 });
+	const headers = {
+		'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+		'content-length': String(statSync(file).size),
+		// manifests change when a set is rebuilt; other files are named by what they hold
+		'cache-control': immutable && !file.endsWith('.json') ? 'public, max-age=3600' : 'no-cache'
+	};
+	if (method === 'HEAD') return new Response(null, { headers });
+	return new Response(Readable.toWeb(createReadStream(file)) as ReadableStream, { headers });
+}
 
 export const handle: Handle = async ({ event, resolve }) => {
-	const match = /^\/stimuli\/([a-z0-9][a-z0-9-]*)\/(.+)$/.exec(event.url.pathname);
-	if (match && match[1] !== 'photos' && (event.request.method === 'GET' || event.request.method === 'HEAD')) {
-		const root = path.resolve(env.STIMULUS_SETS_DIR || '.local/stimuli', match[1]!);
-		const file = path.resolve(root, decodeURIComponent(match[2]!));
-		if (!file.startsWith(root + path.sep)) return new Response('Not found', { status: 404 });
-		if (!existsSync(file) || !statSync(file).isFile()) return new Response(`No such stimulus file: ${event.url.pathname}`, { status: 404 });
-		const headers = {
-			'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
-			'content-length': String(statSync(file).size),
-			// the manifest changes when a set is rebuilt; files are named by image and level
-			'cache-control': file.endsWith('manifest.json') ? 'no-cache' : 'public, max-age=3600'
-		};
-		if (event.request.method === 'HEAD') return new Response(null, { headers });
-		return new Response(Readable.toWeb(createReadStream(file)) as ReadableStream, { headers });
+	const method = event.request.method;
+	if (method === 'GET' || method === 'HEAD') {
+		const { pathname } = event.url;
+		const stimuli = /^\/stimuli\/([a-z0-9][a-z0-9-]*)\/(.+)$/.exec(pathname);
+		if (stimuli && stimuli[1] !== 'photos') {
+			return serveFile(path.resolve(env.STIMULUS_SETS_DIR || '.local/stimuli', stimuli[1]!), decodeURIComponent(stimuli[2]!), method, true);
+		}
+		const models = /^\/model-files\/([A-Za-z0-9_.-]+)\/(.+)$/.exec(pathname);
+		if (models) {
+			if (!env.MODEL_DIR) return new Response('No local model folder is configured (MODEL_DIR)', { status: 404 });
+			return serveFile(path.resolve(env.MODEL_DIR, models[1]!), decodeURIComponent(models[2]!), method, true);
+		}
 	}
 	return resolve(event);
 };

@@ -46,13 +46,17 @@ export async function probeBackends(): Promise<BackendStatus[]> {
 	return statuses;
 }
 
-/** Selects the first backend in order of preference that initializes and returns its name. */
+/** Resolves false when `work` has not finished after `ms` (a backend whose setup hangs). */
+const within = <T,>(work: Promise<T>, ms: number) =>
+	Promise.race([work, new Promise<false>((resolve) => setTimeout(() => resolve(false), ms))]);
+
+/** Selects the first backend in order of preference that initializes (within 20 s) and returns its name. */
 export async function selectBestBackend(allowed: readonly BackendName[] = BACKEND_PREFERENCE): Promise<BackendName> {
-	await registerWebgpu();
+	if (allowed.includes('webgpu')) await within(registerWebgpu(), 20_000);
 	for (const name of BACKEND_PREFERENCE) {
 		if (!allowed.includes(name) || !tf.engine().registryFactory[name]) continue;
 		try {
-			if (await tf.setBackend(name)) {
+			if (await within(tf.setBackend(name), 20_000)) {
 				await tf.ready();
 				return name;
 			}

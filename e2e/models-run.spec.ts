@@ -1,0 +1,105 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { expect, test, type Page } from '@playwright/test';
+import Papa from 'papaparse';
+import { LOCAL_RESEARCHER, researcherClient } from './platform.js';
+
+async function signIn(page: Page) {
+	await page.goto('/models');
+	await page.getByLabel('Email').fill(LOCAL_RESEARCHER.email);
+	await page.getByLabel('Password').fill(LOCAL_RESEARCHER.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page.getByTestId('run-form')).toBeVisible();
+}
+
+async function configure(page: Page, options: { model: string; limit: number; saliency: boolean; backend?: string }) {
+	const form = page.getByTestId('run-form');
+	for (const box of await form.getByRole('checkbox').all()) if (await box.isChecked()) await box.uncheck();
+	await form.getByLabel(options.model).check();
+	await form.getByLabel('Levels').selectOption('full');
+	await form.getByLabel('Backend').selectOption(options.backend ?? 'wasm');
+	await form.getByLabel('At most this many stimuli').fill(String(options.limit));
+	if (options.saliency) await form.getByLabel('Saliency maps').check();
+}
+
+test('a model run from the page stores decisions like trials, the same as the command line', async ({ page }) => {
+	test.setTimeout(180_000);
+	await signIn(page);
+	await configure(page, { model: 'MobileNet v1 0.25 (224)', limit: 6, saliency: false });
+	await page.getByRole('button', { name: 'Run' }).click();
+	const summary = page.locator('[data-testid="run-summary"][data-model="mobilenet-v1-0.25"]');
+	await expect(summary).toHaveAttribute('data-outcome', 'done', { timeout: 120_000 });
+	await expect(summary).toContainText('on wasm, done, 6 results stored');
+
+	const client = await researcherClient();
+	const { data: runs } = await client.from('model_runs').select('id, backend, status, n_stimuli, is_test').eq('model_id', 'mobilenet-v1-0.25').order('started_at');
+	const run = runs!.at(-1)!;
+	expect(run).toMatchObject({ backend: 'wasm', status: 'done', n_stimuli: 6, is_test: true });
+	const { data: trials } = await client.from('decision_trials').select('observer, kind, image_id, category, reveal, response').eq('observer', 'model:mobilenet-v1-0.25');
+	expect(trials!.length).toBeGreaterThanOrEqual(6);
+	expect(trials!.every((t: { kind: string; reveal: number }) => t.kind === 'model' && t.reveal === 1)).toBe(true);
+
+	// the command line on the same set gives the same decisions
+	const { stdout } = await promisify(execFile)('npx', ['tsx', 'src/inference/cli.ts', 'run', '--model', 'mobilenet-v1-0.25', '--set', '.local/stimuli/demo', '--out', 'test-results/cli-mobilenet.csv', '--levels', '9', '--limit', '6']);
+	expect(stdout).toContain('wrote 6 decisions');
+	const cli = Papa.parse<Record<string, string>>(readFileSync('test-results/cli-mobilenet.csv', 'utf8'), { header: true, skipEmptyLines: true }).data;
+	const page6 = new Map((trials as { image_id: string; response: string }[]).map((t) => [t.image_id, t.response]));
+	expect(cli).toHaveLength(6);
+	for (const row of cli) expect(row.response, row.image_id).toBe(page6.get(row.image_id));
+});
+
+test('saliency maps from the page are stored as maps of source model:<id>', async ({ page }) => {
+	test.setTimeout(240_000);
+	await signIn(page);
+	await configure(page, { model: 'MobileNet v1 0.25 (224)', limit: 2, saliency: true });
+	await page.getByRole('button', { name: 'Run' }).click();
+	const summary = page.locator('[data-testid="run-summary"][data-model="mobilenet-v1-0.25"]').last();
+	await expect(summary).toHaveAttribute('data-outcome', 'done', { timeout: 200_000 });
+	await expect(summary).toContainText('2 saliency maps');
+	const client = await researcherClient();
+	const { data: maps } = await client.from('importance_maps').select('image_id, width, height, source').eq('source', 'model:mobilenet-v1-0.25');
+	expect(maps).toHaveLength(2);
+	expect(maps!.every((m: { width: number; height: number }) => m.width === 256 && m.height === 256)).toBe(true);
+});
+
+test('a run can be cancelled, and what ran is kept', async ({ page }) => {
+	test.setTimeout(120_000);
+	await signIn(page);
+	await configure(page, { model: 'Darknet Tiny', limit: 93, saliency: false, backend: 'cpu' });
+	await page.getByTestId('run-form').getByLabel('Batch size').fill('2');
+	await page.getByRole('button', { name: 'Run' }).click();
+	await expect(page.getByTestId('run-progress')).toContainText(/[1-9]\d* \/ 93 stimuli, about/, { timeout: 60_000 });
+	await page.getByTestId('cancel').click();
+	const summary = page.locator('[data-testid="run-summary"][data-model="darknet-tiny"]');
+	await expect(summary).toHaveAttribute('data-outcome', 'cancelled', { timeout: 60_000 });
+	const client = await researcherClient();
+	const { data: runs } = await client.from('model_runs').select('status, n_stimuli').eq('model_id', 'darknet-tiny');
+	expect(runs!.at(-1)!.status).toBe('cancelled');
+	expect(runs!.at(-1)!.n_stimuli).toBeGreaterThan(0);
+	expect(runs!.at(-1)!.n_stimuli).toBeLessThan(93);
+});
+
+test('a model URL that does not load gets a clear message', async ({ page }) => {
+	await signIn(page);
+	await page.getByLabel('Model URL').fill('https://example.org/not-a-model/');
+	await page.getByRole('button', { name: 'Add model by URL' }).click();
+	await expect(page.getByTestId('models-error')).toContainText('must point to its model.json');
+	await page.getByLabel('Model URL').fill('/model-files/no-such-model/model.json');
+	await page.getByRole('button', { name: 'Add model by URL' }).click();
+	const form = page.getByTestId('run-form');
+	for (const box of await form.getByRole('checkbox').all()) if (await box.isChecked()) await box.uncheck();
+	await form.getByLabel('/model-files/no-such-model/model.json').check();
+	await form.getByLabel('Backend').selectOption('cpu');
+	await page.getByRole('button', { name: 'Run' }).click();
+	await expect(page.getByTestId('models-error')).toContainText('could not load custom-no-such-model', { timeout: 60_000 });
+});
+
+test('WebGPU agrees with the CPU backend on a small network and input', async ({ page }) => {
+	test.setTimeout(120_000);
+	await page.goto('/models/agreement');
+	const table = page.getByTestId('agreement');
+	await expect(table).toBeVisible({ timeout: 100_000 });
+	await expect(table.locator('tr[data-backend="webgpu"]')).toHaveAttribute('data-agrees', 'true');
+	for (const row of await table.locator('tbody tr').all()) await expect(row).toHaveAttribute('data-agrees', 'true');
+});

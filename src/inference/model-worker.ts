@@ -1,0 +1,61 @@
+/**
+ * The Web Worker that runs models, so the page stays responsive: it selects a backend, loads
+ * the model, fetches each stimulus (checking its sha256 against the manifest), classifies in
+ * batches and posts results, progress and a time estimate back; `cancel` stops after the batch.
+ */
+/// <reference lib="webworker" />
+import * as tf from '@tensorflow/tfjs';
+import { rgbFromPng } from '../stimuli/png.js';
+import { sha256Hex } from '../stimuli/hash.js';
+import type { BackendName } from './backends.js';
+import { useBrowserBackend } from './browser-backends.js';
+import { loadClassifier } from './classifier.js';
+import type { ModelEntry } from './registry.js';
+import { runModel, RunCancelled, type StimulusJob } from './run.js';
+import type { WorkerRequest, WorkerMessage, WorkerJob } from './worker-protocol.js';
+
+const post = (message: WorkerMessage, transfer: Transferable[] = []) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(message, transfer);
+let controller: AbortController | null = null;
+
+async function fetchStimulus(job: WorkerJob) {
+	const response = await fetch(job.url);
+	if (!response.ok) throw new Error(`could not load ${job.url} (HTTP ${response.status})`);
+	const bytes = new Uint8Array(await response.arrayBuffer());
+	if ((await sha256Hex(bytes)) !== job.sha256) throw new Error(`${job.url} does not match the manifest's sha256`);
+	return rgbFromPng(bytes);
+}
+
+async function run(request: Extract<WorkerRequest, { type: 'run' }>) {
+	controller = new AbortController();
+	console.log('model worker: selecting backend', request.backend);
+	const backend = await useBrowserBackend(request.backend as BackendName | 'auto');
+	post({ type: 'backend', backend });
+	console.log('model worker: loading', request.modelUrl);
+	const classifier = await loadClassifier(request.entry as ModelEntry, request.modelUrl);
+	try {
+		const jobs: StimulusJob[] = request.jobs.map((job) => ({ ...job, load: () => fetchStimulus(job) }));
+		const tensorsBefore = tf.memory().numTensors;
+		await runModel(classifier, jobs, {
+			batchSize: request.batchSize,
+			saliency: request.saliency,
+			signal: controller.signal,
+			onProgress: (progress) => post({ type: 'progress', ...progress, tensors: tf.memory().numTensors - tensorsBefore }),
+			onBatch: (trials) => {
+				const maps = trials.flatMap((t) => (t.saliency ? [t.saliency.map.data.buffer as ArrayBuffer] : []));
+				post({ type: 'batch', trials }, maps);
+			}
+		});
+		post({ type: 'done', backend });
+	} catch (error) {
+		if (error instanceof RunCancelled) post({ type: 'cancelled', done: error.done });
+		else throw error;
+	} finally {
+		classifier.dispose();
+	}
+}
+
+self.onmessage = (event: MessageEvent<WorkerRequest>) => {
+	const request = event.data;
+	if (request.type === 'cancel') controller?.abort();
+	else if (request.type === 'run') run(request).catch((error: Error) => post({ type: 'error', message: error.message }));
+};
