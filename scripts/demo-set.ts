@@ -12,7 +12,8 @@ import { checkManifest, type StimulusSetManifest } from '../src/stimuli/manifest
 export const DEMO_PHOTOS_DIR = 'static/stimuli/photos';
 export const DEMO_SET_NAME = 'demo';
 
-function newestMtime(paths: string[]): number {
+/** Newest modification time of the files under `paths` (test files left out), ms. */
+export function newestMtime(paths: string[]): number {
 	let newest = 0;
 	const visit = (p: string) => {
 		if (!existsSync(p)) return;

@@ -10,7 +10,7 @@
  * that scripts and tests can reach the same API.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, statSync, readdirSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,7 +19,7 @@ import { importImportanceMaps, importStimulusSet } from '../src/data/client.js';
 import { readFile } from 'node:fs/promises';
 import { createNodeClient } from '../src/data/node.js';
 import { startLocalStandin } from '../src/standin/index.js';
-import { ensureDemoSet } from './demo-set.js';
+import { ensureDemoSet, newestMtime } from './demo-set.js';
 
 const { values } = parseArgs({
 	options: {
@@ -52,23 +52,10 @@ function port(name: string, value: string): number {
 const appPort = port('port', values.port);
 const apiPort = port('api-port', values['api-port']);
 
-/** Newest modification time under the folders the production build depends on. */
-function newestSource(paths: string[]): number {
-	let newest = 0;
-	const visit = (p: string) => {
-		if (!existsSync(p)) return;
-		const stat = statSync(p);
-		if (stat.isDirectory()) for (const entry of readdirSync(p)) visit(path.join(p, entry));
-		else newest = Math.max(newest, stat.mtimeMs);
-	};
-	paths.forEach(visit);
-	return newest;
-}
-
 function buildIfStale() {
 	const stamp = 'build/index.js';
 	const sources = ['src', 'static', 'package-lock.json', 'svelte.config.js', 'vite.config.ts'];
-	if (existsSync(stamp) && statSync(stamp).mtimeMs >= newestSource(sources)) return;
+	if (existsSync(stamp) && statSync(stamp).mtimeMs >= newestMtime(sources)) return;
 	console.log('Building the app (vite build)...');
 	const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
 	if (result.status !== 0) {

@@ -1,18 +1,9 @@
 /** Messages between a page and the model worker. */
 import type { ModelEntry } from './registry.js';
-import type { ModelTrial, RunProgress } from './run.js';
+import type { ModelTrial, RunProgress, StimulusJob } from './run.js';
 
-export interface WorkerJob {
-	stimulus_id: string;
-	image_id: string;
-	category: 'animal' | 'non_animal';
-	reveal: number;
-	level_index: number;
-	imagenet_classes: number[];
-	/** Absolute URL of the stimulus file, and its sha256 from the manifest. */
-	url: string;
-	sha256: string;
-}
+/** A stimulus for the worker: a run job without the loader, plus where to fetch it and its sha256. */
+export type WorkerJob = Omit<StimulusJob, 'load'> & { url: string; sha256: string };
 
 export type WorkerRequest =
 	| { type: 'run'; entry: ModelEntry; modelUrl: string; backend: string; jobs: WorkerJob[]; batchSize: number; saliency: boolean }
