@@ -22,15 +22,11 @@ import { loadClassifier } from './classifier.js';
 import { defaultModelDir, folderModelHandler, useFastestNodeBackend } from './node.js';
 import { MODEL_REGISTRY, modelEntry } from './registry.js';
 import { runModel, TRIAL_CSV_COLUMNS, type StimulusJob } from './run.js';
+import { fail, commandOrUsage } from '../lib/command-line.js';
 
 const USAGE = `usage:
   npm run models -- run --model ID --set DIR --out FILE.csv [--saliency DIR] [--models DIR] [--backend wasm|cpu] [--batch 16] [--levels 0,9] [--limit N]
   npm run models -- list`;
-
-function fail(message: string): never {
-	console.error(`error: ${message}`);
-	process.exit(1);
-}
 
 /** Reads file:// URLs, so the browser's manifest loader runs unchanged in Node. */
 const fileFetcher = async (url: string) => {
@@ -58,11 +54,7 @@ const { positionals, values } = parseArgs({
 	}
 });
 
-const command = positionals[0];
-if (values.help || !command) {
-	console.log(USAGE);
-	process.exit(values.help ? 0 : 2);
-}
+const command = commandOrUsage(positionals, values.help, USAGE);
 
 try {
 	if (command === 'list') {

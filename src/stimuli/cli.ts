@@ -11,15 +11,11 @@ import cliProgress from 'cli-progress';
 import { parseArgs } from 'node:util';
 import { buildStimulusSet, writeCenterBiasMaps } from './build-set.js';
 import { STIMULUS_DEFAULTS } from './config.js';
+import { fail, commandOrUsage } from '../lib/command-line.js';
 
 const USAGE = `usage:
   npm run stimuli -- build --images DIR --maps DIR --out DIR [--levels ${STIMULUS_DEFAULTS.levels}] [--seed ${STIMULUS_DEFAULTS.seed}] [--name NAME] [--map-source uploaded|center-bias|clickme|model:<id>]
   npm run stimuli -- center-bias --images DIR --out DIR`;
-
-function fail(message: string): never {
-	console.error(`error: ${message}`);
-	process.exit(1);
-}
 
 function integer(value: string | undefined, name: string, fallback: number): number {
 	if (value === undefined) return fallback;
@@ -42,11 +38,7 @@ const { positionals, values } = parseArgs({
 	}
 });
 
-const command = positionals[0];
-if (values.help || !command) {
-	console.log(USAGE);
-	process.exit(values.help ? 0 : 2);
-}
+const command = commandOrUsage(positionals, values.help, USAGE);
 
 try {
 	if (command === 'build') {
