@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ImportanceMap } from '../stimuli/importance-map.js';
 import type { RgbImage } from '../stimuli/image.js';
 import { DARKNET_TO_STANDARD, decide, type Decision } from './classes.js';
-import { preprocessBatch } from './preprocess.js';
+import { preprocessBatch, preprocessTensor } from './preprocess.js';
 import type { ModelEntry } from './registry.js';
 import { withWasmBridges } from './wasm-bridge.js';
 
@@ -86,7 +86,7 @@ export async function loadClassifier(entry: ModelEntry, source: string | tf.io.I
 				const gradient = tf.tidy(() => {
 					const pixels = tf.tensor4d(image.data, [1, image.height, image.width, 3], 'int32').toFloat();
 					const logit = (x: tf.Tensor) => {
-						const scaled = preprocessGraph(x as tf.Tensor4D, size, entry);
+						const scaled = preprocessTensor(x as tf.Tensor4D, size, entry.preprocessing);
 						return run(logitsModel, scaled).slice([0, index], [1, 1]).sum();
 					};
 					return tf.grad(logit)(pixels).abs().max(-1).squeeze() as tf.Tensor2D;
@@ -100,17 +100,6 @@ export async function loadClassifier(entry: ModelEntry, source: string | tf.io.I
 			model.dispose();
 		}
 	};
-}
-
-/** preprocessBatch as differentiable ops on a float [1, H, W, 3] tensor of 0..255 values. */
-function preprocessGraph(x: tf.Tensor4D, size: number, entry: ModelEntry): tf.Tensor4D {
-	let y = x.shape[1] === size && x.shape[2] === size ? x : tf.image.resizeBilinear(x, [size, size], true);
-	const p = entry.preprocessing;
-	if (p.scale === 'unit') y = y.div(255);
-	else if (p.scale === 'symmetric') y = y.div(127.5).sub(1);
-	else y = y.div(255).sub(tf.tensor1d(p.mean)).div(tf.tensor1d(p.std));
-	if (p.channels === 'bgr') y = tf.reverse(y, -1);
-	return y;
 }
 
 export type { Decision };

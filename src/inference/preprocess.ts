@@ -14,11 +14,19 @@ export function preprocessBatch(images: readonly RgbImage[], size: number, prepr
 			if (image.width !== size || image.height !== size) x = tf.image.resizeBilinear(x, [size, size], true);
 			return x;
 		});
-		let batch = tf.stack(tensors) as tf.Tensor4D;
-		if (preprocessing.scale === 'unit') batch = batch.div(255);
-		else if (preprocessing.scale === 'symmetric') batch = batch.div(127.5).sub(1);
-		else batch = batch.div(255).sub(tf.tensor1d(preprocessing.mean)).div(tf.tensor1d(preprocessing.std));
-		if (preprocessing.channels === 'bgr') batch = tf.reverse(batch, -1);
-		return batch;
+		return preprocessTensor(tf.stack(tensors) as tf.Tensor4D, size, preprocessing);
 	});
+}
+
+/**
+ * The same steps as plain differentiable ops on a float [N, H, W, 3] tensor of 0..255 values:
+ * saliency differentiates through them back to the stimulus' own pixels.
+ */
+export function preprocessTensor(x: tf.Tensor4D, size: number, preprocessing: Preprocessing): tf.Tensor4D {
+	let y = x.shape[1] === size && x.shape[2] === size ? x : tf.image.resizeBilinear(x, [size, size], true);
+	if (preprocessing.scale === 'unit') y = y.div(255);
+	else if (preprocessing.scale === 'symmetric') y = y.div(127.5).sub(1);
+	else y = y.div(255).sub(tf.tensor1d(preprocessing.mean)).div(tf.tensor1d(preprocessing.std));
+	if (preprocessing.channels === 'bgr') y = tf.reverse(y, -1);
+	return y;
 }
