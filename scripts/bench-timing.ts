@@ -6,26 +6,12 @@
  * plugin next to jsPsych's setTimeout-based stimulus_duration, in the same run. Starts the
  * platform on a scratch database unless --url points at a running one.
  */
-import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { chromium } from '@playwright/test';
+import { openBenchBrowser } from './bench-browser.js';
 
 const { values } = parseArgs({ options: { trials: { type: 'string', default: '200' }, url: { type: 'string' } } });
 const trials = Number(values.trials);
-let url = values.url;
-let server: ReturnType<typeof spawn> | null = null;
-if (!url) {
-	server = spawn('npx', ['tsx', 'scripts/start.ts', '--port', '4181', '--api-port', '54381', '--data', '.local/bench', '--host', 'localhost'], { stdio: ['ignore', 'pipe', 'inherit'] });
-	await new Promise<void>((resolve, reject) => {
-		server!.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('Listening on') && resolve());
-		server!.on('exit', (code) => reject(new Error(`the platform did not start (exit ${code})`)));
-	});
-	url = 'http://localhost:4181';
-}
-const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-	args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run']
-});
+const { url, browser, close } = await openBenchBrowser(values.url);
 try {
 	const page = await browser.newPage();
 	console.log(`running ${trials} + ${trials} trials in headless Chromium (about ${Math.round((trials * 1.5) / 60)} min)...`);
@@ -40,6 +26,5 @@ try {
 	console.log(row('frame-accurate plugin (self-reported)', result.plugin_self_reported));
 	console.log(row('jsPsych stimulus_duration (observed)', result.jspsych_observed));
 } finally {
-	await browser.close();
-	server?.kill('SIGTERM');
+	await close();
 }

@@ -11,6 +11,7 @@ import type {
 	SessionAssignment,
 	SessionStartRequest,
 	TrialOutcome,
+	ClickmeItem,
 	TrialRecord
 } from './contracts.js';
 import type { StimulusSetManifest } from '../stimuli/manifest.js';
@@ -384,4 +385,98 @@ export async function recordModelResults(client: PlatformClient, runId: string, 
 export async function finishModelRun(client: PlatformClient, runId: string, outcome: 'done' | 'cancelled' | 'failed', stimuli: number): Promise<void> {
 	const { error, status } = await client.from('model_runs').update({ status: outcome, n_stimuli: stimuli, finished_at: new Date().toISOString() }).eq('id', runId);
 	if (error) fail(error, status);
+}
+
+// --- ClickMe --------------------------------------------------------------------------------
+
+export interface ClickmeSet {
+	id: string;
+	slug: string;
+	name: string;
+	base_url: string;
+}
+
+/** A set open for ClickMe (players) or readable by the researcher (annotation). */
+export function clickmeSet(client: PlatformClient, slug: string): Promise<ClickmeSet> {
+	return rpc(client, 'clickme_set', { p_slug: slug });
+}
+
+/** Joins (or renames) the signed-in user as a player; DataError hint "nickname_taken" when taken. */
+export function joinClickme(client: PlatformClient, nickname: string): Promise<{ player_id: string; nickname: string }> {
+	return rpc(client, 'clickme_join', { p_nickname: nickname });
+}
+
+/** The images this player should paint next, those closest to `minPlayers` players first. */
+export function nextClickmeImages(client: PlatformClient, setId: string, count: number, minPlayers: number): Promise<string[]> {
+	return rpc(client, 'clickme_next_images', { p_set_id: setId, p_count: count, p_min_players: minPlayers });
+}
+
+/** Stores round starts, strokes and round ends in order; one outcome per item (the queue's contract). */
+export function recordClickme(client: PlatformClient, items: ClickmeItem[]): Promise<TrialOutcome[]> {
+	return rpc(client, 'clickme_record', { p_items: items });
+}
+
+export interface LeaderboardRow {
+	nickname: string;
+	best_total: number;
+	games: number;
+	is_me: boolean | null;
+}
+
+export function clickmeLeaderboard(client: PlatformClient, limit = 10, includeTest = false): Promise<LeaderboardRow[]> {
+	return rpc(client, 'clickme_leaderboard', { p_limit: limit, p_include_test: includeTest });
+}
+
+export interface ClickmeRoundRow {
+	id: string;
+	player_id: string;
+	image_id: string;
+	mode: 'game' | 'annotation';
+	device: 'mouse' | 'touch' | 'pen';
+	outcome: string | null;
+	is_test: boolean;
+	excluded_reason: string | null;
+	strokes: { stroke_index: number; radius: number; points: [number, number, number][] }[];
+}
+
+/** Researchers: every round of a set in one mode, with its strokes in order (paged past row limits). */
+export async function clickmeRounds(client: PlatformClient, setId: string, mode: 'game' | 'annotation'): Promise<ClickmeRoundRow[]> {
+	const page = 1000; // PostgREST's usual max-rows
+	const rounds: ClickmeRoundRow[] = [];
+	for (let from = 0; ; from += page) {
+		const { data, error, status } = await client.from('clickme_rounds').select('id, player_id, image_id, mode, device, outcome, is_test, excluded_reason')
+			.eq('set_id', setId).eq('mode', mode).order('id').range(from, from + page - 1);
+		if (error) fail(error, status);
+		rounds.push(...(data as Omit<ClickmeRoundRow, 'strokes'>[]).map((r) => ({ ...r, strokes: [] })));
+		if (data.length < page) break;
+	}
+	const byId = new Map(rounds.map((r) => [r.id, r]));
+	const ids = [...byId.keys()];
+	for (let i = 0; i < ids.length; i += 100) {
+		for (let from = 0; ; from += page) {
+			const { data, error, status } = await client.from('clickme_strokes').select('round_id, stroke_index, radius, points')
+				.in('round_id', ids.slice(i, i + 100)).order('round_id').order('stroke_index').range(from, from + page - 1);
+			if (error) fail(error, status);
+			for (const s of data as (ClickmeRoundRow['strokes'][number] & { round_id: string })[]) {
+				byId.get(s.round_id)!.strokes.push({ stroke_index: s.stroke_index, radius: s.radius, points: s.points });
+			}
+			if (data.length < page) break;
+		}
+	}
+	return rounds;
+}
+
+/** Researchers: records why rounds are excluded (reason null clears it). Returns the rounds changed. */
+export function markClickmeExclusions(client: PlatformClient, setId: string, exclusions: { round_id: string; reason: string | null }[]): Promise<number> {
+	return rpc(client, 'clickme_mark_exclusions', { p_set_id: setId, p_exclusions: exclusions });
+}
+
+/** Researchers: stores maps aggregated from strokes as source "clickme", 20 per request. */
+export async function storeClickmeMaps(client: PlatformClient, setId: string, maps: ImportanceMapRow[]): Promise<number> {
+	let stored = 0;
+	for (let i = 0; i < maps.length; i += 20) {
+		const batch = maps.slice(i, i + 20).map((m) => ({ ...m, png: toByteaHex(m.png), n_observers: m.n_observers ?? null, reliability: m.reliability ?? null, params: m.params ?? {} }));
+		stored += await rpc<number>(client, 'clickme_store_maps', { p_set_id: setId, p_maps: batch });
+	}
+	return stored;
 }

@@ -95,3 +95,39 @@ export interface DecisionTrial {
 	is_test: boolean;
 	created_at: string;
 }
+
+/** What the ClickMe game sends through its queue, in order (a round before its strokes and end). */
+export type ClickmeItem =
+	| {
+			kind: 'round';
+			id: string;
+			set_id: string;
+			image_id: string;
+			mode: 'game' | 'annotation';
+			/** The sitting the round belongs to (null for annotation). */
+			game_id: string | null;
+			model_id: string | null;
+			/** px, in image coordinates. */
+			brush_radius: number;
+			time_limit_ms: number | null;
+			device: 'mouse' | 'touch' | 'pen';
+			is_test: boolean;
+	  }
+	| {
+			kind: 'stroke';
+			id: string;
+			round_id: string;
+			stroke_index: number;
+			/** px, in image coordinates. */
+			radius: number;
+			/** [x px, y px, ms since the round started] */
+			points: [number, number, number][];
+	  }
+	| {
+			kind: 'end';
+			id: string;
+			round_id: string;
+			outcome: 'recognized' | 'timeout' | 'skipped' | 'annotated';
+			score: number | null;
+			revealed_fraction: number;
+	  };

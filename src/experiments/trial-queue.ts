@@ -1,5 +1,6 @@
 /**
- * A loss-free, idempotent queue of trials on their way to the server.
+ * A loss-free, idempotent queue of trials (or any records with a client-generated id: the
+ * ClickMe game sends its rounds and strokes through it) on their way to the server.
  *  - Every trial is written to persistent storage (localStorage in the browser) before any send,
  *    so a crash, a reload or a closed laptop loses nothing; a new queue on the same storage key
  *    picks up where the last one stopped.
@@ -11,27 +12,31 @@
  */
 import type { TrialOutcome, TrialRecord } from '../data/contracts.js';
 
+interface Identified {
+	id: string;
+}
+
 export interface QueueStorage {
 	getItem(key: string): string | null;
 	setItem(key: string, value: string): void;
 }
 
-export interface RejectedTrial {
-	trial: TrialRecord;
+export interface RejectedTrial<T extends Identified = TrialRecord> {
+	trial: T;
 	reason: string;
 }
 
-interface QueueState {
-	pending: TrialRecord[];
+interface QueueState<T extends Identified> {
+	pending: T[];
 	confirmed: string[];
-	rejected: RejectedTrial[];
+	rejected: RejectedTrial<T>[];
 }
 
-export interface TrialQueueOptions {
+export interface TrialQueueOptions<T extends Identified = TrialRecord> {
 	storage: QueueStorage;
 	/** Storage key, one per session. */
 	key: string;
-	send: (trials: TrialRecord[]) => Promise<TrialOutcome[]>;
+	send: (trials: T[]) => Promise<TrialOutcome[]>;
 	initialDelayMs?: number;
 	maxDelayMs?: number;
 	batchSize?: number;
@@ -48,17 +53,17 @@ export interface QueueStatus {
 	lastError: string | null;
 }
 
-export class TrialQueue {
-	private state: QueueState;
+export class TrialQueue<T extends Identified = TrialRecord> {
+	private state: QueueState<T>;
 	private attempt = 0;
 	private timer: ReturnType<typeof setTimeout> | null = null;
 	private inFlight: Promise<void> | null = null;
 	private lastError: string | null = null;
 	private readonly onlineListener = () => this.retrySoon(0);
 
-	constructor(private readonly options: TrialQueueOptions) {
+	constructor(private readonly options: TrialQueueOptions<T>) {
 		const saved = options.storage.getItem(options.key);
-		this.state = saved ? (JSON.parse(saved) as QueueState) : { pending: [], confirmed: [], rejected: [] };
+		this.state = saved ? (JSON.parse(saved) as QueueState<T>) : { pending: [], confirmed: [], rejected: [] };
 		if (typeof window !== 'undefined') window.addEventListener('online', this.onlineListener);
 	}
 
@@ -76,12 +81,12 @@ export class TrialQueue {
 		return new Set([...this.state.confirmed, ...this.state.pending.map((t) => t.id), ...this.state.rejected.map((r) => r.trial.id)]);
 	}
 
-	rejected(): readonly RejectedTrial[] {
+	rejected(): readonly RejectedTrial<T>[] {
 		return this.state.rejected;
 	}
 
 	/** Stores the trial, then tries to send it. */
-	enqueue(trial: TrialRecord): void {
+	enqueue(trial: T): void {
 		if (this.knownIds().has(trial.id)) return;
 		this.state.pending.push(trial);
 		this.save();

@@ -34,6 +34,12 @@ async function run(request: Extract<WorkerRequest, { type: 'run' }>) {
 	const classifier = await loadClassifier(request.entry as ModelEntry, request.modelUrl);
 	try {
 		const jobs: StimulusJob[] = request.jobs.map((job) => ({ ...job, load: () => fetchStimulus(job) }));
+		if (request.warmUp && jobs[0]) {
+			const image = await jobs[0].load();
+			await classifier.classify([image]);
+			if (request.saliency) await classifier.saliency(image, jobs[0].imagenet_classes);
+		}
+		post({ type: 'ready' });
 		const tensorsBefore = tf.memory().numTensors;
 		await runModel(classifier, jobs, {
 			batchSize: request.batchSize,

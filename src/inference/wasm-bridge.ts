@@ -4,8 +4,10 @@
  * to the CPU backend is slow (minutes per map for a small CNN), so instead each missing kernel is
  * registered for WASM as a bridge to the CPU backend's kernel: inputs are copied to the CPU
  * backend, the CPU kernel runs, the result is copied back. Only the missing kernels pay that.
+ * The costliest one, Conv2DBackpropFilter, gets a real WASM kernel instead (wasm-conv-gradient.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+import { registerWasmConv2DBackpropFilter } from './wasm-conv-gradient.js';
 
 const bridged = new Set<string>();
 
@@ -53,6 +55,7 @@ export function bridgeKernelToCpu(kernelName: string): boolean {
 
 /** Runs `work`; when a kernel is missing on WASM, bridges it to CPU and runs `work` again. */
 export async function withWasmBridges<T>(work: () => Promise<T>): Promise<T> {
+	if (tf.getBackend() === 'wasm') registerWasmConv2DBackpropFilter(); // a native kernel, not a bridge: the CPU one dominated saliency
 	for (let attempt = 0; attempt < 20; attempt++) {
 		try {
 			return await work();

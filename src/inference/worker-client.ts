@@ -1,11 +1,40 @@
 /**
  * Runs a model in the model worker from a page: returns a handle with the outcome and cancel().
  */
+import type { LoadedStimulusSet } from '../stimuli/load.js';
+import type { StimulusRecord } from '../stimuli/manifest.js';
+import type { ModelEntry } from './registry.js';
 import type { ModelTrial, RunProgress } from './run.js';
-import type { WorkerMessage, WorkerRequest } from './worker-protocol.js';
+import type { WorkerJob, WorkerMessage, WorkerRequest } from './worker-protocol.js';
+
+/** Where a page loads a model from: the server's local copy when it has one, else the public upstream. */
+export async function modelUrl(entry: ModelEntry, origin: string): Promise<string> {
+	if (entry.localDir) {
+		const local = `${origin}/model-files/${entry.localDir}/model.json`;
+		if ((await fetch(local)).ok) return local;
+	}
+	return entry.upstreamUrl;
+}
+
+/** Worker jobs for stimuli of a loaded set: absolute URLs, the manifest's sha256 and the image's target classes. */
+export function workerJobs(set: LoadedStimulusSet, stimuli: readonly StimulusRecord[], origin: string): WorkerJob[] {
+	const classes = new Map(set.manifest.images.map((i) => [i.image_id, i.imagenet_classes]));
+	return stimuli.map((s) => ({
+		stimulus_id: s.id,
+		image_id: s.image_id,
+		category: s.category,
+		reveal: s.reveal,
+		level_index: s.level_index,
+		imagenet_classes: classes.get(s.image_id) ?? [],
+		url: new URL(set.url(s.file), origin).href,
+		sha256: s.sha256
+	}));
+}
 
 export interface WorkerRunHandlers {
 	onBackend?: (backend: string) => void;
+	/** The worker has loaded the model (and warmed it up, when asked): timing starts here. */
+	onReady?: () => void;
 	onProgress?: (progress: RunProgress & { tensors: number }) => void;
 	onBatch?: (trials: ModelTrial[]) => Promise<void> | void;
 }
@@ -27,6 +56,9 @@ export function runInWorker(request: Extract<WorkerRequest, { type: 'run' }>, ha
 				case 'backend':
 					backend = message.backend;
 					handlers.onBackend?.(message.backend);
+					break;
+				case 'ready':
+					handlers.onReady?.();
 					break;
 				case 'progress':
 					handlers.onProgress?.(message);

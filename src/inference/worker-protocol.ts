@@ -6,11 +6,22 @@ import type { ModelTrial, RunProgress, StimulusJob } from './run.js';
 export type WorkerJob = Omit<StimulusJob, 'load'> & { url: string; sha256: string };
 
 export type WorkerRequest =
-	| { type: 'run'; entry: ModelEntry; modelUrl: string; backend: string; jobs: WorkerJob[]; batchSize: number; saliency: boolean }
+	| {
+			type: 'run';
+			entry: ModelEntry;
+			modelUrl: string;
+			backend: string;
+			jobs: WorkerJob[];
+			batchSize: number;
+			saliency: boolean;
+			/** Run the first job once, unrecorded, before starting (for benchmarks: first calls compile shaders and kernels). */
+			warmUp?: boolean;
+		}
 	| { type: 'cancel' };
 
 export type WorkerMessage =
 	| { type: 'backend'; backend: string }
+	| { type: 'ready' }
 	| ({ type: 'progress'; tensors: number } & RunProgress)
 	| { type: 'batch'; trials: ModelTrial[] }
 	| { type: 'done'; backend: string }

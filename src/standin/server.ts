@@ -176,6 +176,10 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
 
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
+		// Keep idle connections as long as Supabase's gateway does: Node's 5 s default closes a
+		// socket a client blocked in long work (a CLI aggregating maps) still thinks is open.
+		server.keepAliveTimeout = 65_000;
+		server.headersTimeout = 66_000;
 		server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
 	});
 	const address = server.address() as AddressInfo;

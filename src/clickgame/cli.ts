@@ -1,0 +1,136 @@
+/**
+ * npm run clickme -- maps --set SLUG [options]
+ *
+ * Builds the `clickme` importance maps of a set from the strokes stored in the database, with
+ * their split-half reliability and the human ceiling (aggregate.ts), marks excluded rounds with
+ * their reasons, stores the maps (source "clickme") and writes them as PNG files that
+ * `npm run stimuli -- build --maps DIR --map-source clickme` takes.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { clickmeRounds, clickmeSet, markClickmeExclusions, signInResearcher, storeClickmeMaps } from '../data/client.js';
+import { createNodeClient } from '../data/node.js';
+import { commandOrUsage, fail } from '../lib/command-line.js';
+import { mapToPng } from '../stimuli/importance-map.js';
+import { loadStimulusSet } from '../stimuli/load.js';
+import { aggregateClickme, DEFAULT_AGGREGATION, type AggregationOptions } from './aggregate.js';
+
+const USAGE = `Usage:
+  npm run clickme -- maps --set SLUG [--out DIR] [--json FILE] [--no-store]
+      [--min-players ${DEFAULT_AGGREGATION.minPlayers}] [--splits ${DEFAULT_AGGREGATION.splits}] [--seed ${DEFAULT_AGGREGATION.seed}]
+      [--min-strokes ${DEFAULT_AGGREGATION.minStrokes}] [--exclude-touch] [--leave-one-out-sd ${DEFAULT_AGGREGATION.leaveOneOutSd}]
+      [--blur-diameter ${DEFAULT_AGGREGATION.blurDiameter}] [--mode game|annotation] [--include-test]
+      [--env .local/standin/env.json | --url URL --anon-key KEY] [--email EMAIL --password PASSWORD]
+The researcher account defaults to RESEARCHER_EMAIL / RESEARCHER_PASSWORD, else the local demo account.`;
+
+const { values, positionals } = parseArgs({
+	allowPositionals: true,
+	options: {
+		set: { type: 'string' },
+		out: { type: 'string' },
+		json: { type: 'string' },
+		'no-store': { type: 'boolean' },
+		'min-players': { type: 'string' },
+		splits: { type: 'string' },
+		seed: { type: 'string' },
+		'min-strokes': { type: 'string' },
+		'exclude-touch': { type: 'boolean' },
+		'leave-one-out-sd': { type: 'string' },
+		'blur-diameter': { type: 'string' },
+		mode: { type: 'string', default: 'game' },
+		'include-test': { type: 'boolean' },
+		env: { type: 'string', default: '.local/standin/env.json' },
+		url: { type: 'string' },
+		'anon-key': { type: 'string' },
+		email: { type: 'string' },
+		password: { type: 'string' },
+		help: { type: 'boolean' }
+	}
+});
+
+const command = commandOrUsage(positionals, values.help, USAGE);
+if (command !== 'maps') fail(`unknown command "${command}" (valid: maps)\n${USAGE}`);
+if (!values.set) fail(`maps needs --set\n${USAGE}`);
+if (values.mode !== 'game' && values.mode !== 'annotation') fail(`--mode must be game or annotation (got "${values.mode}")`);
+
+const number = (name: keyof typeof values, fallback: number, check: (n: number) => boolean, rule: string) => {
+	const raw = values[name];
+	if (raw === undefined) return fallback;
+	const n = Number(raw);
+	if (!check(n)) fail(`--${name} must be ${rule} (got "${raw}")`);
+	return n;
+};
+const positiveInteger = (n: number) => Number.isInteger(n) && n >= 1;
+const options: AggregationOptions = {
+	minPlayers: number('min-players', DEFAULT_AGGREGATION.minPlayers, (n) => Number.isInteger(n) && n >= 2, 'an integer of at least 2'),
+	splits: number('splits', DEFAULT_AGGREGATION.splits, positiveInteger, 'a positive integer'),
+	seed: number('seed', DEFAULT_AGGREGATION.seed, Number.isInteger, 'an integer'),
+	minStrokes: number('min-strokes', DEFAULT_AGGREGATION.minStrokes, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer'),
+	excludeTouch: values['exclude-touch'] ?? DEFAULT_AGGREGATION.excludeTouch,
+	leaveOneOutSd: number('leave-one-out-sd', DEFAULT_AGGREGATION.leaveOneOutSd, (n) => n > 0, 'a positive number'),
+	blurDiameter: number('blur-diameter', DEFAULT_AGGREGATION.blurDiameter, (n) => n >= 1, 'a number of at least 1')
+};
+
+let url = values.url;
+let anonKey = values['anon-key'];
+if (!url || !anonKey) {
+	try {
+		const env = JSON.parse(readFileSync(values.env, 'utf8')) as { PUBLIC_SUPABASE_URL: string; PUBLIC_SUPABASE_ANON_KEY: string; APP_URL?: string };
+		url ??= env.PUBLIC_SUPABASE_URL;
+		anonKey ??= env.PUBLIC_SUPABASE_ANON_KEY;
+	} catch (error) {
+		fail(`no database given: pass --url and --anon-key, or --env with the file npm start writes (${(error as Error).message})`);
+	}
+}
+const client = createNodeClient(url!, anonKey!);
+await signInResearcher(client, values.email ?? process.env.RESEARCHER_EMAIL ?? 'researcher@example.org', values.password ?? process.env.RESEARCHER_PASSWORD ?? 'local-demo-password')
+	.catch((error: Error) => fail(`researcher sign-in failed: ${error.message}`));
+
+const set = await clickmeSet(client, values.set).catch((error: Error) => fail(error.message));
+// the set's files are served by the app; base_url may be relative to it
+const appUrl = (() => { try { return (JSON.parse(readFileSync(values.env, 'utf8')) as { APP_URL?: string }).APP_URL; } catch { return undefined; } })();
+const manifest = (await loadStimulusSet(new URL(set.base_url, appUrl ?? url).href).catch((error: Error) => fail(error.message))).manifest;
+const sizes = new Map(manifest.images.map((i) => [i.image_id, { width: i.width, height: i.height }]));
+
+const stored = (await clickmeRounds(client, set.id, values.mode)).filter((r) => values['include-test'] || !r.is_test);
+console.log(`${stored.length} ${values.mode} rounds of set ${set.slug} (${new Set(stored.map((r) => r.player_id)).size} players)`);
+const bar = new cliProgress.SingleBar({ format: 'maps and reliability [{bar}] {value}/{total} images', hideCursor: true }, cliProgress.Presets.shades_classic);
+bar.start(1, 0);
+const result = aggregateClickme(stored, sizes, options, (done, total) => {
+	bar.setTotal(total);
+	bar.update(done);
+});
+bar.stop();
+
+const params = { method: 'mean count map over players, normalized disk blur, scaled to 0..1', ...options, mode: values.mode };
+if (values.out) {
+	mkdirSync(values.out, { recursive: true });
+	for (const m of result.maps) writeFileSync(path.join(values.out, `${m.image_id}.png`), mapToPng(m.map));
+}
+/** Once more after a dropped connection: the aggregation blocks the event loop, and a gateway may close idle sockets meanwhile. */
+const retried = async <T>(work: () => Promise<T>): Promise<T> => work().catch((error: Error) => (/fetch failed/.test(error.message) ? work() : Promise.reject(error)));
+if (!values['no-store']) {
+	const excluded = new Map(result.exclusions.map((e) => [e.round_id, e.reason]));
+	await retried(() => markClickmeExclusions(client, set.id, stored.map((r) => ({ round_id: r.id, reason: excluded.get(r.id) ?? null }))));
+	await retried(() => storeClickmeMaps(client, set.id, result.maps.map((m) => ({ image_id: m.image_id, width: m.map.width, height: m.map.height, png: mapToPng(m.map), n_observers: m.n_players, reliability: m.reliability, params }))));
+}
+const summary = {
+	set: set.slug,
+	ceiling: result.ceiling,
+	maps: result.maps.map((m) => ({ image_id: m.image_id, players: m.n_players, reliability: m.reliability })),
+	skipped: result.skipped,
+	exclusions: result.exclusions,
+	players: result.players,
+	options: params
+};
+if (values.json) writeFileSync(values.json, JSON.stringify(summary, null, 2));
+
+console.log(`\n${'image'.padEnd(24)} ${'players'.padStart(7)} ${'split-half rho'.padStart(15)}`);
+for (const m of summary.maps) console.log(`${m.image_id.padEnd(24)} ${String(m.players).padStart(7)} ${(m.reliability === null ? '-' : m.reliability.toFixed(3)).padStart(15)}`);
+console.log(`\nmaps: ${result.maps.length}; images below ${options.minPlayers} players: ${result.skipped.length}; rounds excluded: ${result.exclusions.length}; players flagged: ${result.players.filter((p) => p.flagged).length}`);
+console.log(`human ceiling (mean split-half Spearman over mapped images, ${options.splits} splits): ${result.ceiling === null ? 'none yet' : result.ceiling.toFixed(4)}`);
+if (!values['no-store']) console.log(`stored ${result.maps.length} maps as source "clickme" and the exclusion reasons`);
+if (values.out) console.log(`wrote ${result.maps.length} PNG maps to ${values.out} (npm run stimuli -- build --maps ${values.out} --map-source clickme ...)`);
+process.exit(0);
