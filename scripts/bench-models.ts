@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { rgbFromPng } from '../src/stimuli/png.js';
 import { loadClassifier } from '../src/inference/classifier.js';
 import type { ModelBenchmarkRow } from '../src/inference/browser-benchmark.js';
-import { defaultModelDir, folderModelHandler } from '../src/inference/node.js';
+import { defaultModelDir, folderModelHandler, useFastestNodeBackend } from '../src/inference/node.js';
 import { preprocessBatch } from '../src/inference/preprocess.js';
 import { MODEL_REGISTRY, modelEntry } from '../src/inference/registry.js';
 import { openBenchBrowser } from './bench-browser.js';
@@ -43,10 +43,8 @@ async function benchNode(): Promise<ModelBenchmarkRow[]> {
 	const photos = (JSON.parse(readFileSync('static/stimuli/photos/photos.json', 'utf8')).images as { file: string }[]).slice(0, count);
 	const images = photos.map((p) => rgbFromPng(readFileSync(path.join('static/stimuli/photos', p.file))));
 	const rows: ModelBenchmarkRow[] = [];
-	for (const backend of values.backends?.split(',').filter((b) => b === 'wasm' || b === 'cpu') ?? ['wasm', 'cpu']) {
-		await import('@tensorflow/tfjs-backend-wasm');
-		await tf.setBackend(backend);
-		await tf.ready();
+	for (const backend of values.backends?.split(',').filter((b): b is 'wasm' | 'cpu' => b === 'wasm' || b === 'cpu') ?? (['wasm', 'cpu'] as const)) {
+		await useFastestNodeBackend(backend);
 		for (const entry of models) {
 			const handler = () => folderModelHandler(path.join(defaultModelDir(), entry.localDir ?? entry.id));
 			const classifier = await loadClassifier(entry, handler());

@@ -79,15 +79,17 @@ export function aggregateClickme(rounds: readonly StoredRound[], sizes: Readonly
 	const first = playersByImage(kept, sizes);
 	const players = flagPlayers(first.map((image) => leaveOneOut(image, blur(image))), options.leaveOneOutSd);
 	const flagged = new Map(players.filter((p) => p.flagged).map((p) => [p.player_id, p]));
-	const trusted = kept.filter((round) => {
+	for (const round of kept) {
 		const player = flagged.get(round.player_id);
 		if (player) exclusions.push({ round_id: round.id, reason: `the player's maps disagree with the others (mean leave-one-out rho ${player.rho.toFixed(3)})` });
-		return !player;
-	});
+	}
 
+	// the count maps of the first pass, without the flagged players (no need to paint again)
+	const images = first
+		.map((image) => ({ ...image, players: new Map([...image.players].filter(([id]) => !flagged.has(id))) }))
+		.filter((image) => image.players.size > 0);
 	const maps: ClickmeAggregate['maps'] = [];
 	const skipped: ClickmeAggregate['skipped'] = [];
-	const images = playersByImage(trusted, sizes);
 	for (const [index, image] of images.entries()) {
 		if (image.players.size < options.minPlayers) {
 			skipped.push({ image_id: image.image_id, players: image.players.size, reason: `${image.players.size} of the ${options.minPlayers} players needed` });

@@ -73,25 +73,24 @@ const options: AggregationOptions = {
 	blurDiameter: number('blur-diameter', DEFAULT_AGGREGATION.blurDiameter, (n) => n >= 1, 'a number of at least 1')
 };
 
-let url = values.url;
-let anonKey = values['anon-key'];
-if (!url || !anonKey) {
-	try {
-		const env = JSON.parse(readFileSync(values.env, 'utf8')) as { PUBLIC_SUPABASE_URL: string; PUBLIC_SUPABASE_ANON_KEY: string; APP_URL?: string };
-		url ??= env.PUBLIC_SUPABASE_URL;
-		anonKey ??= env.PUBLIC_SUPABASE_ANON_KEY;
-	} catch (error) {
-		fail(`no database given: pass --url and --anon-key, or --env with the file npm start writes (${(error as Error).message})`);
-	}
+type PlatformEnv = { PUBLIC_SUPABASE_URL?: string; PUBLIC_SUPABASE_ANON_KEY?: string; APP_URL?: string };
+let env: PlatformEnv = {};
+let envProblem: string | null = null;
+try {
+	env = JSON.parse(readFileSync(values.env, 'utf8')) as PlatformEnv;
+} catch (error) {
+	envProblem = (error as Error).message;
 }
-const client = createNodeClient(url!, anonKey!);
+const url = values.url ?? env.PUBLIC_SUPABASE_URL;
+const anonKey = values['anon-key'] ?? env.PUBLIC_SUPABASE_ANON_KEY;
+if (!url || !anonKey) fail(`no database given: pass --url and --anon-key, or --env with the file npm start writes${envProblem ? ` (${envProblem})` : ''}`);
+const client = createNodeClient(url, anonKey);
 await signInResearcher(client, values.email ?? process.env.RESEARCHER_EMAIL ?? 'researcher@example.org', values.password ?? process.env.RESEARCHER_PASSWORD ?? 'local-demo-password')
 	.catch((error: Error) => fail(`researcher sign-in failed: ${error.message}`));
 
 const set = await clickmeSet(client, values.set).catch((error: Error) => fail(error.message));
 // the set's files are served by the app; base_url may be relative to it
-const appUrl = (() => { try { return (JSON.parse(readFileSync(values.env, 'utf8')) as { APP_URL?: string }).APP_URL; } catch { return undefined; } })();
-const manifest = (await loadStimulusSet(new URL(set.base_url, appUrl ?? url).href).catch((error: Error) => fail(error.message))).manifest;
+const manifest = (await loadStimulusSet(new URL(set.base_url, env.APP_URL ?? url).href).catch((error: Error) => fail(error.message))).manifest;
 const sizes = new Map(manifest.images.map((i) => [i.image_id, { width: i.width, height: i.height }]));
 
 const stored = (await clickmeRounds(client, set.id, values.mode)).filter((r) => values['include-test'] || !r.is_test);

@@ -273,19 +273,20 @@ export interface ImportanceMapRow {
 
 const toByteaHex = (bytes: Uint8Array) => '\\x' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
+/** A map as the database takes it: PNG as bytea hex, absent fields as null / {}. */
+const mapForDb = (m: ImportanceMapRow) => ({
+	image_id: m.image_id,
+	width: m.width,
+	height: m.height,
+	png: toByteaHex(m.png),
+	n_observers: m.n_observers ?? null,
+	reliability: m.reliability ?? null,
+	params: m.params ?? {}
+});
+
 /** Stores (or replaces) one map per image for a source such as center-bias or model:<id>. */
 export async function importImportanceMaps(client: PlatformClient, setId: string, source: string, maps: ImportanceMapRow[]): Promise<number> {
-	const rows = maps.map((m) => ({
-		set_id: setId,
-		image_id: m.image_id,
-		source,
-		width: m.width,
-		height: m.height,
-		png: toByteaHex(m.png),
-		n_observers: m.n_observers ?? null,
-		reliability: m.reliability ?? null,
-		params: m.params ?? {}
-	}));
+	const rows = maps.map((m) => ({ set_id: setId, source, ...mapForDb(m) }));
 	// 16-bit PNGs double in size as bytea hex: 20 maps keep a request well under the body limit
 	for (let i = 0; i < rows.length; i += 20) {
 		const { error, status } = await client.from('importance_maps').upsert(rows.slice(i, i + 20), { onConflict: 'set_id,image_id,source' });
@@ -475,8 +476,7 @@ export function markClickmeExclusions(client: PlatformClient, setId: string, exc
 export async function storeClickmeMaps(client: PlatformClient, setId: string, maps: ImportanceMapRow[]): Promise<number> {
 	let stored = 0;
 	for (let i = 0; i < maps.length; i += 20) {
-		const batch = maps.slice(i, i + 20).map((m) => ({ ...m, png: toByteaHex(m.png), n_observers: m.n_observers ?? null, reliability: m.reliability ?? null, params: m.params ?? {} }));
-		stored += await rpc<number>(client, 'clickme_store_maps', { p_set_id: setId, p_maps: batch });
+		stored += await rpc<number>(client, 'clickme_store_maps', { p_set_id: setId, p_maps: maps.slice(i, i + 20).map(mapForDb) });
 	}
 	return stored;
 }
