@@ -103,7 +103,7 @@ const result = aggregateClickme(stored, sizes, options, (done, total) => {
 });
 bar.stop();
 
-const params = { method: 'mean count map over players, normalized disk blur, scaled to 0..1', ...options, mode: values.mode };
+const params = { method: 'mean count map over players, normalized disk blur, scaled to 0..1', ...options, mode: values.mode, include_test: !!values['include-test'] };
 if (values.out) {
 	mkdirSync(values.out, { recursive: true });
 	for (const m of result.maps) writeFileSync(path.join(values.out, `${m.image_id}.png`), mapToPng(m.map));

@@ -7,6 +7,7 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import type {
 	Completion,
 	DecisionTrial,
+	Platform,
 	PublicStudy,
 	SessionAssignment,
 	SessionStartRequest,
@@ -62,6 +63,19 @@ interface SupabaseErrorLike {
 
 function fail(error: SupabaseErrorLike, status: number | null = null): never {
 	throw new DataError(error.message, error.code ?? null, status ?? error.status ?? null, error.hint ?? null);
+}
+
+const PAGE_ROWS = 1000; // PostgREST's usual max-rows
+
+/** Every row of a query, fetched a page at a time past the server's row limit (order it stably). */
+async function allRows<T>(page: (from: number, to: number) => PromiseLike<{ data: unknown; error: SupabaseErrorLike | null; status: number }>): Promise<T[]> {
+	const rows: T[] = [];
+	for (let from = 0; ; from += PAGE_ROWS) {
+		const { data, error, status } = await page(from, from + PAGE_ROWS - 1);
+		if (error) fail(error, status);
+		rows.push(...(data as T[]));
+		if ((data as T[]).length < PAGE_ROWS) return rows;
+	}
 }
 
 async function rpc<T>(client: PlatformClient, fn: string, args: Record<string, unknown>): Promise<T> {
@@ -169,15 +183,62 @@ export async function createStudy(client: PlatformClient, study: NewStudy): Prom
 	return data as StudySummary;
 }
 
-/** All answers (people and models) of a study, in the analysis module's trial format. */
-export async function studyDecisionTrials(client: PlatformClient, studyId: string): Promise<DecisionTrial[]> {
-	const { data, error, status } = await client
-		.from('decision_trials')
-		.select('*')
-		.eq('study_id', studyId)
-		.order('created_at');
+/**
+ * What a study's analysis reads: its people's answers, and every model's answers on the study's
+ * stimulus set (a model's decisions do not depend on the study that asked for them).
+ */
+export async function studyDecisionTrials(client: PlatformClient, study: { id: string; stimulus_set_id: string }): Promise<DecisionTrial[]> {
+	const [people, models] = await Promise.all([
+		allRows<DecisionTrial>((from, to) => client.from('decision_trials').select('*').eq('study_id', study.id).eq('kind', 'human').order('created_at').order('image_id').range(from, to)),
+		allRows<DecisionTrial>((from, to) => client.from('decision_trials').select('*').eq('set_id', study.stimulus_set_id).eq('kind', 'model').order('created_at').order('image_id').range(from, to))
+	]);
+	return [...people, ...models];
+}
+
+export interface StudySession {
+	study_id: string;
+	session_id: string;
+	/** The observer id its answers carry (human:<participant>). */
+	observer: string;
+	platform: Platform;
+	status: 'started' | 'completed';
+	is_test: boolean;
+	started_at: string;
+	completed_at: string | null;
+	main_trials: number;
+}
+
+/** One row per session of a study, for the live overview. */
+export function studySessions(client: PlatformClient, studyId: string): Promise<StudySession[]> {
+	return allRows<StudySession>((from, to) => client.from('study_sessions').select('*').eq('study_id', studyId).order('started_at').range(from, to));
+}
+
+export interface ModelInfo {
+	id: string;
+	name: string;
+	family: string;
+	imagenet_top1: number | null;
+}
+
+/** Every model the platform knows (name, family, published ImageNet top-1). */
+export async function listModels(client: PlatformClient): Promise<ModelInfo[]> {
+	const { data, error, status } = await client.from('models').select('id, name, family, imagenet_top1').order('id');
 	if (error) fail(error, status);
-	return data as DecisionTrial[];
+	return data as ModelInfo[];
+}
+
+/** How many maps each source (clickme, model:<id>, ...) has for a set. */
+export async function mapSourcesOf(client: PlatformClient, setId: string): Promise<Record<string, number>> {
+	const rows = await allRows<{ source: string }>((from, to) => client.from('importance_maps').select('source').eq('set_id', setId).order('id').range(from, to));
+	const counts: Record<string, number> = {};
+	for (const r of rows) counts[r.source] = (counts[r.source] ?? 0) + 1;
+	return counts;
+}
+
+/** The fully revealed stimulus file of each image of a set (relative to the set's base_url). */
+export async function fullRevealFiles(client: PlatformClient, setId: string): Promise<Record<string, string>> {
+	const rows = await allRows<{ image_id: string; file: string }>((from, to) => client.from('stimuli').select('image_id, file').eq('set_id', setId).eq('reveal', 1).order('image_id').range(from, to));
+	return Object.fromEntries(rows.map((r) => [r.image_id, r.file]));
 }
 
 export interface StudyProgress {
@@ -442,27 +503,18 @@ export interface ClickmeRoundRow {
 
 /** Researchers: every round of a set in one mode, with its strokes in order (paged past row limits). */
 export async function clickmeRounds(client: PlatformClient, setId: string, mode: 'game' | 'annotation'): Promise<ClickmeRoundRow[]> {
-	const page = 1000; // PostgREST's usual max-rows
-	const rounds: ClickmeRoundRow[] = [];
-	for (let from = 0; ; from += page) {
-		const { data, error, status } = await client.from('clickme_rounds').select('id, player_id, image_id, mode, device, outcome, is_test, excluded_reason')
-			.eq('set_id', setId).eq('mode', mode).order('id').range(from, from + page - 1);
-		if (error) fail(error, status);
-		rounds.push(...(data as Omit<ClickmeRoundRow, 'strokes'>[]).map((r) => ({ ...r, strokes: [] })));
-		if (data.length < page) break;
-	}
+	const rounds = (await allRows<Omit<ClickmeRoundRow, 'strokes'>>((from, to) =>
+		client.from('clickme_rounds').select('id, player_id, image_id, mode, device, outcome, is_test, excluded_reason')
+			.eq('set_id', setId).eq('mode', mode).order('id').range(from, to)
+	)).map((r): ClickmeRoundRow => ({ ...r, strokes: [] }));
 	const byId = new Map(rounds.map((r) => [r.id, r]));
 	const ids = [...byId.keys()];
 	for (let i = 0; i < ids.length; i += 100) {
-		for (let from = 0; ; from += page) {
-			const { data, error, status } = await client.from('clickme_strokes').select('round_id, stroke_index, radius, points')
-				.in('round_id', ids.slice(i, i + 100)).order('round_id').order('stroke_index').range(from, from + page - 1);
-			if (error) fail(error, status);
-			for (const s of data as (ClickmeRoundRow['strokes'][number] & { round_id: string })[]) {
-				byId.get(s.round_id)!.strokes.push({ stroke_index: s.stroke_index, radius: s.radius, points: s.points });
-			}
-			if (data.length < page) break;
-		}
+		const strokes = await allRows<ClickmeRoundRow['strokes'][number] & { round_id: string }>((from, to) =>
+			client.from('clickme_strokes').select('round_id, stroke_index, radius, points')
+				.in('round_id', ids.slice(i, i + 100)).order('round_id').order('stroke_index').range(from, to)
+		);
+		for (const s of strokes) byId.get(s.round_id)!.strokes.push({ stroke_index: s.stroke_index, radius: s.radius, points: s.points });
 	}
 	return rounds;
 }

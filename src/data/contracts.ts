@@ -4,6 +4,8 @@
  * functions accept and return.
  */
 
+import type { StoredDecisionTrial } from '../analysis/export.js';
+
 export type Platform = 'mturk' | 'prolific' | 'local';
 export type Category = 'animal' | 'non_animal';
 export type Block = 'practice' | 'main';
@@ -80,20 +82,15 @@ export interface PublicStudy {
 	stimulus_set: { id: string; slug: string; base_url: string; levels: number[] };
 }
 
-/** One answer of any observer (person or model) in the analysis module's format. */
-export interface DecisionTrial {
+/** One answer of any observer (person or model): the analysis module's trial, and where it came from. */
+export interface DecisionTrial extends StoredDecisionTrial {
 	study_id: string | null;
 	set_id: string;
-	observer: string;
-	kind: 'human' | 'model';
-	image_id: string;
-	category: Category;
-	reveal: number;
-	response: Category | 'none';
-	rt_ms: number | null;
-	block: Block;
-	is_test: boolean;
-	created_at: string;
+	/** People only: the session, and the stimulus display as measured (ms, frames, ms per frame). */
+	session_id: string | null;
+	duration_ms: number | null;
+	frames: number | null;
+	refresh_ms: number | null;
 }
 
 /** What the ClickMe game sends through its queue, in order (a round before its strokes and end). */

@@ -14,14 +14,14 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import Papa from 'papaparse';
 import { mapToPng } from '../stimuli/importance-map.js';
 import { fetchVerified, loadStimulusSet } from '../stimuli/load.js';
 import { rgbFromPng } from '../stimuli/png.js';
 import { loadClassifier } from './classifier.js';
 import { defaultModelDir, folderModelHandler, useFastestNodeBackend } from './node.js';
 import { MODEL_REGISTRY, modelEntry } from './registry.js';
-import { runModel, TRIAL_CSV_COLUMNS, type StimulusJob } from './run.js';
+import { runModel, type StimulusJob } from './run.js';
+import { trialsToCsv } from '../analysis/trials.js';
 import { fail, commandOrUsage } from '../lib/command-line.js';
 
 const USAGE = `usage:
@@ -83,9 +83,9 @@ try {
 		bar.start(jobs.length, 0);
 		const trials = await runModel(classifier, jobs, { batchSize: batch, saliency: !!values.saliency, onProgress: (p) => bar.update(p.done) });
 		bar.stop();
-		const csv = Papa.unparse({ fields: [...TRIAL_CSV_COLUMNS], data: trials.map((t) => [t.observer, t.kind, t.image_id, t.category, t.reveal, t.response, '']) });
+		const csv = trialsToCsv(trials.map((t) => ({ observer: t.observer, kind: t.kind, image_id: t.image_id, category: t.category, reveal: t.reveal, response: t.response, rt_ms: null })));
 		await mkdir(path.dirname(path.resolve(values.out)), { recursive: true });
-		await writeFile(values.out, csv + '\n');
+		await writeFile(values.out, csv);
 		if (values.saliency) {
 			const full = set.manifest.levels.length - 1;
 			for (const t of trials) {

@@ -92,5 +92,3 @@ export async function runModel(classifier: Classifier, jobs: readonly StimulusJo
 	return results;
 }
 
-/** The analysis module's trial CSV columns. */
-export const TRIAL_CSV_COLUMNS = ['observer', 'kind', 'image_id', 'category', 'reveal', 'response', 'rt_ms'] as const;

@@ -21,6 +21,7 @@ import {
 	signInResearcher,
 	startSession,
 	studyDecisionTrials,
+	studySessions,
 	type PlatformClient,
 	type TrialRecord
 } from '../data/index.js';
@@ -216,10 +217,19 @@ function contractSuite(engine: 'pglite' | 'postgres', databaseUrl: () => string 
 
 			const slugs = (await listMyStudies(researcher)).map((s) => s.slug);
 			expect(slugs).toEqual(expect.arrayContaining(['demo', studySlug]));
-			const trials = await studyDecisionTrials(researcher, studyId);
-			expect(trials.length).toBeGreaterThanOrEqual(3);
-			expect(trials.every((t) => t.kind === 'human' && t.study_id === studyId)).toBe(true);
-			expect(trials.some((t) => t.response === 'none' && t.category === 'non_animal')).toBe(true);
+			const trials = await studyDecisionTrials(researcher, { id: studyId, stimulus_set_id: setId });
+			const people = trials.filter((t) => t.kind === 'human');
+			expect(people.length).toBeGreaterThanOrEqual(3);
+			expect(people.every((t) => t.study_id === studyId && t.session_id !== null)).toBe(true);
+			expect(trials.every((t) => t.set_id === setId)).toBe(true);
+			expect(people.some((t) => t.response === 'none' && t.category === 'non_animal')).toBe(true);
+			const sessions = await studySessions(researcher, studyId);
+			expect(sessions.length).toBeGreaterThanOrEqual(1);
+			for (const session of sessions) {
+				const answered = people.filter((t) => t.session_id === session.session_id && t.block === 'main');
+				expect(answered.every((t) => t.observer === session.observer)).toBe(true);
+				expect(Number(session.main_trials)).toBe(answered.length);
+			}
 
 			const { data: filtered } = await researcher.from('studies').select('slug').in('slug', ['demo', 'nope']).limit(5);
 			expect(filtered).toEqual([{ slug: 'demo' }]);

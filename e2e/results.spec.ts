@@ -1,0 +1,173 @@
+/**
+ * The analyst's results end to end: simulated participants complete sessions of a study on the
+ * demo set through the experiment page, a real model (mobilenet-v1-0.25 on WASM) runs over the
+ * same stimuli from the models page, two ClickMe players' strokes become people's maps; then the
+ * researcher opens the study's results, sees people and the model in the plots (marked as test
+ * data), watches a new session arrive live, and downloads a figure, the trials CSV and the
+ * results - which `npm run analyze` reproduces from the CSV.
+ */
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { expect, test, type Page } from '@playwright/test';
+import { parseTrialsCsv } from '../src/analysis/trials.js';
+import { ensureParticipantSignedIn, joinClickme, recordClickme, type ClickmeItem } from '../src/data/index.js';
+import { apiClient, createShortStudy, LOCAL_RESEARCHER } from './platform.js';
+
+const SLUG = 'e2e-results';
+const run = promisify(execFile);
+const manifest = JSON.parse(readFileSync('.local/stimuli/demo/manifest.json', 'utf8')) as {
+	levels: number[];
+	stimuli: { image_id: string; level_index: number }[];
+};
+
+async function simulatedSession(page: Page) {
+	await page.goto(`/study/${SLUG}?simulate=data-only`);
+	await page.getByTestId('start').click();
+	await expect(page.getByTestId('trials-saved')).toContainText('answers saved', { timeout: 90_000 });
+	await page.evaluate(() => localStorage.clear()); // the next session is a new participant
+}
+
+async function signIn(page: Page, path: string) {
+	await page.goto(path);
+	await page.getByLabel('Email').fill(LOCAL_RESEARCHER.email);
+	await page.getByLabel('Password').fill(LOCAL_RESEARCHER.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+async function runModel(page: Page, options: { levels: 'all' | 'full'; limit: number; saliency: boolean }) {
+	const form = page.getByTestId('run-form');
+	for (const box of await form.getByRole('checkbox').all()) if (await box.isChecked()) await box.uncheck();
+	await form.getByLabel('MobileNet v1 0.25 (224)').check();
+	await form.getByLabel('Levels').selectOption(options.levels);
+	await form.getByLabel('Backend').selectOption('wasm');
+	await form.getByLabel('At most this many stimuli').fill(String(options.limit));
+	if (options.saliency) await form.getByLabel('Saliency maps').check();
+	await page.getByRole('button', { name: 'Run' }).click();
+	await expect(page.locator('[data-testid="run-summary"][data-model="mobilenet-v1-0.25"]').last()).toHaveAttribute('data-outcome', 'done', { timeout: 240_000 });
+}
+
+/** A ClickMe player (through the real API) paints a box on each image: people's maps need strokes. */
+async function clickmePlayer(setId: string, nickname: string, images: string[], box: [number, number, number, number]) {
+	const client = apiClient();
+	await ensureParticipantSignedIn(client);
+	await joinClickme(client, nickname);
+	const game = randomUUID();
+	const items: ClickmeItem[] = [];
+	for (const image of images) {
+		const round = randomUUID();
+		items.push({ kind: 'round', id: round, set_id: setId, image_id: image, mode: 'game', game_id: game, model_id: 'mobilenet-v1-0.25', brush_radius: 11, time_limit_ms: 20_000, device: 'mouse', is_test: true });
+		const [x0, y0, x1, y1] = box;
+		items.push({ kind: 'stroke', id: randomUUID(), round_id: round, stroke_index: 0, radius: 11, points: [[x0, y0, 0], [x1, y0, 100], [x1, y1, 200], [x0, y1, 300]] });
+		items.push({ kind: 'end', id: randomUUID(), round_id: round, outcome: 'skipped', score: 0, revealed_fraction: 0.1 });
+	}
+	const outcomes = await recordClickme(client, items);
+	expect(outcomes.map((o) => `${o.status} ${o.reason ?? ''}`.trim())).toEqual(items.map(() => 'stored'));
+}
+
+test('results: people and a model in the plots, live overview, downloads that the analyze command reproduces', async ({ page, browser }) => {
+	test.setTimeout(600_000);
+	const study = await createShortStudy(SLUG, { practice_trials: 1, blocks: 1, images_per_session: 30, timing: { feedback_ms: 300 } });
+
+	// two participants through the experiment page (simulated: stored as test data)
+	for (let i = 0; i < 2; i++) await simulatedSession(page);
+
+	// the model over the stimuli of the first images at every level, then saliency for two images
+	await signIn(page, '/models');
+	await expect(page.getByTestId('run-form')).toBeVisible();
+	await runModel(page, { levels: 'all', limit: 300, saliency: false });
+	await runModel(page, { levels: 'full', limit: 2, saliency: true });
+	const full = manifest.levels.length - 1;
+	const mapped = manifest.stimuli.filter((s) => s.level_index === full).slice(0, 2).map((s) => s.image_id);
+
+	// two ClickMe players paint those images; the maps command turns the strokes into people's maps
+	await clickmePlayer(study.stimulus_set_id, `results-a-${Date.now() % 100000}`, mapped, [60, 60, 180, 160]);
+	await clickmePlayer(study.stimulus_set_id, `results-b-${Date.now() % 100000}`, mapped, [80, 70, 200, 190]);
+	await run('npx', ['tsx', 'src/clickgame/cli.ts', 'maps', '--set', 'demo', '--min-players', '2', '--include-test', '--env', '.local/e2e/env.json',
+		'--out', 'test-results/results-clickme-maps', '--email', LOCAL_RESEARCHER.email, '--password', LOCAL_RESEARCHER.password], { timeout: 120_000 });
+
+	// the study's results: only test data so far, so nothing is presented as human results
+	await page.goto('/dashboard');
+	await page.locator('tr', { hasText: `(${SLUG})` }).getByTestId('results-link').click();
+	await expect(page.getByTestId('overview-sessions')).toHaveText('0');
+	await expect(page.getByTestId('no-human-data')).toContainText('made by automated tests');
+	await page.getByTestId('no-human-data').getByRole('button', { name: 'Show test data' }).click();
+	await expect(page.getByTestId('test-banner')).toBeVisible();
+	await expect(page.getByTestId('overview-sessions')).toHaveText('2');
+
+	const curves = page.getByTestId(`figure-${SLUG}-decision-curves`);
+	await expect(curves.locator('svg')).toContainText('Test sessions (not people)');
+	await expect(curves.locator('svg')).toContainText('MobileNet v1 0.25 (224) (test run)');
+	const modelRow = page.getByTestId('alignment-table').locator('tr[data-model="test:model:mobilenet-v1-0.25"]');
+	await expect(modelRow).toBeVisible();
+	const cells = modelRow.locator('td');
+	await expect(cells.nth(3)).toHaveText(/^-?\d\.\d{3}$/); // error consistency
+	await expect(cells.nth(5)).toHaveText(/^-?\d\.\d{3}$/, { timeout: 60_000 }); // feature alignment
+	await expect(page.getByTestId('maps').locator('canvas')).toHaveCount(2);
+	await expect(page.getByTestId(`figure-${SLUG}-pareto`).locator('svg')).toContainText('MobileNet');
+	await expect(page.getByTestId('participant-checks').locator('svg')).toHaveCount(2);
+
+	// live: a third participant finishes in another tab and the overview follows
+	const elsewhere = await browser.newContext(); // another participant's own browser
+	await simulatedSession(await elsewhere.newPage());
+	await elsewhere.close();
+	await expect(page.getByTestId('overview-sessions')).toHaveText('3', { timeout: 30_000 });
+	await expect(page.getByTestId('overview-completed')).toHaveText('3');
+
+	// downloads: a figure as SVG and PNG, the trials CSV, the results JSON
+	const save = async (click: () => Promise<void>, name: string) => {
+		const [download] = await Promise.all([page.waitForEvent('download'), click()]);
+		const path = `test-results/${name}`;
+		await download.saveAs(path);
+		return { name: download.suggestedFilename(), bytes: readFileSync(path) };
+	};
+	const svg = await save(() => curves.getByRole('button', { name: 'SVG' }).click(), 'curves.svg');
+	expect(svg.name).toBe(`${SLUG}-decision-curves.svg`);
+	expect(svg.bytes.toString('utf8')).toMatch(/^<\?xml[^>]*>\s*<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+	expect(svg.bytes.toString('utf8')).toContain('Test sessions (not people)');
+	const png = await save(() => curves.getByRole('button', { name: 'PNG' }).click(), 'curves.png');
+	expect([...png.bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+	expect(png.bytes.length).toBeGreaterThan(5000);
+
+	const csv = await save(() => page.getByTestId('download-trials').click(), 'results-trials.csv');
+	expect(csv.name).toBe(`${SLUG}-trials-with-test-data.csv`);
+	const trials = parseTrialsCsv(csv.bytes.toString('utf8'));
+	const people = new Set(trials.filter((t) => t.kind === 'human').map((t) => t.observer));
+	expect(people.size).toBe(3);
+	expect([...people].every((o) => o.startsWith('test:human:'))).toBe(true);
+	expect(trials.filter((t) => t.kind === 'human')).toHaveLength(3 * 30); // main trials only
+	expect(trials.filter((t) => t.observer === 'test:model:mobilenet-v1-0.25').length).toBeGreaterThanOrEqual(300);
+
+	const results = JSON.parse((await save(() => page.getByTestId('download-results').click(), 'results.json')).bytes.toString('utf8'));
+	expect(results.include_test_data).toBe(true);
+	expect(results.features['mobilenet-v1-0.25'].images_compared + results.features['mobilenet-v1-0.25'].constant_maps.length).toBe(2);
+
+	// the analyze command on the downloaded CSV gives the dashboard's numbers
+	const { stdout } = await run('npx', ['tsx', 'src/analysis/cli.ts', 'decision', '--trials', 'test-results/results-trials.csv', '--out', 'test-results/results-decision.json']);
+	expect(stdout).toContain('wrote test-results/results-decision.json');
+	const cli = JSON.parse(readFileSync('test-results/results-decision.json', 'utf8'));
+	expect(cli.levels).toEqual(results.decision.levels);
+	expect(cli.human_curve).toEqual(results.decision.human_curve);
+	expect(cli.models['test:model:mobilenet-v1-0.25']).toEqual(results.decision.models['test:model:mobilenet-v1-0.25']);
+	await expect(cells.nth(3)).toHaveText(cli.models['test:model:mobilenet-v1-0.25'].error_consistency.toFixed(3));
+	await page.screenshot({ path: 'test-results/results-page.png', fullPage: true }); // for a person to look at
+
+	// features from the platform's own files: the maps command's PNGs and the models command's saliency
+	await rm('test-results/results-human', { recursive: true, force: true });
+	await mkdir('test-results/results-human', { recursive: true });
+	for (const image of mapped) await copyFile(`test-results/results-clickme-maps/${image}.png`, `test-results/results-human/${image}.png`);
+	await run('npx', ['tsx', 'src/inference/cli.ts', 'run', '--model', 'mobilenet-v1-0.25', '--set', '.local/stimuli/demo', '--out', 'test-results/results-model.csv',
+		'--saliency', 'test-results/results-saliency', '--levels', String(full), '--limit', '2'], { timeout: 180_000 });
+	const features = await run('npx', ['tsx', 'src/analysis/cli.ts', 'features', '--human', 'test-results/results-human', '--model', 'test-results/results-saliency', '--out', 'test-results/results-features.json']);
+	expect(features.stdout).toContain('wrote test-results/results-features.json');
+	const fromFiles = JSON.parse(readFileSync('test-results/results-features.json', 'utf8'));
+	expect(Object.keys(fromFiles.images).sort()).toEqual([...mapped].sort());
+	expect(fromFiles.ceiling_source).toContain('Harmonization'); // PNG folders carry no reliability
+	// the same maps (the Node run's saliency against the browser's) give nearly the same Spearman
+	for (const image of mapped) {
+		const dashboard = results.features['mobilenet-v1-0.25'].images[image].spearman;
+		expect(Math.abs(fromFiles.images[image].spearman - dashboard)).toBeLessThan(0.02);
+	}
+});

@@ -1,0 +1,111 @@
+/**
+ * `npm run analyze` on hand-written files: the JSON it writes, and the messages bad input gets.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mapToPng } from '../stimuli/importance-map.js';
+
+const run = promisify(execFile);
+let dir = '';
+
+async function analyze(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+	try {
+		const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/analysis/cli.ts', ...args]);
+		return { code: 0, stdout, stderr };
+	} catch (error) {
+		const e = error as { code: number; stdout: string; stderr: string };
+		return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+	}
+}
+
+const readJson = async (file: string) => JSON.parse(await readFile(file, 'utf8'));
+
+beforeAll(async () => {
+	dir = await mkdtemp(path.join(tmpdir(), 'analyze-'));
+});
+
+describe('analyze decision', () => {
+	it('writes the report of a hand-written file', async () => {
+		// two people (p2 excluded: wrong on the whole image), one model; levels 0.5 and 1
+		const csv = [
+			'observer,kind,image_id,category,reveal,response,rt_ms',
+			'p1,human,cat,animal,0.5,animal,450',
+			'p1,human,car,non_animal,1,non_animal,430.5',
+			'p2,human,cat,animal,1,non_animal,520',
+			'p2,human,car,non_animal,0.5,none,',
+			'resnet,model,cat,animal,0.5,non_animal,',
+			'resnet,model,car,non_animal,1,non_animal,'
+		].join('\n');
+		await writeFile(path.join(dir, 'trials.csv'), csv);
+		const out = path.join(dir, 'decision.json');
+		const result = await analyze('decision', '--trials', path.join(dir, 'trials.csv'), '--out', out, '--bootstrap', '50', '--seed', '3');
+		expect(result.stderr).toBe('');
+		expect(result.code).toBe(0);
+		expect(result.stdout).toContain('1 people included, 1 excluded');
+		const report = await readJson(out);
+		expect(Object.keys(report)).toEqual(['levels', 'humans', 'human_curve', 'observers', 'models']);
+		expect(report.levels).toEqual([0.5, 1]);
+		expect(report.humans.included).toEqual(['p1']);
+		expect(report.humans.excluded[0].id).toBe('p2');
+		expect(report.human_curve).toEqual({ accuracy: [1, 1], normalized: [1, 1], ci_low: [1, 1], ci_high: [1, 1] });
+		expect(report.observers.p2).toEqual({ kind: 'human', accuracy: [0, 0], n: [1, 1] });
+		// resnet: wrong at 0.5, right at 1 -> normalized [-1, 1]. With p1 it shares (cat, 0.5): p1 right,
+		// resnet wrong, and (car, 1): both right -> c_obs 0.5, c_exp 1 x 0.5 = 0.5, kappa 0. The human
+		// normalized curve [1, 1] is constant, so the curve correlation is undefined (null).
+		expect(report.models.resnet).toEqual({ accuracy: [0, 1], normalized: [-1, 1], error_consistency: 0, curve_correlation: null });
+	});
+
+	it('stops on bad input, naming the row', async () => {
+		await writeFile(path.join(dir, 'bad.csv'), 'observer,kind,image_id,category,reveal,response,rt_ms\np1,human,cat,animal,1.2,animal,450\n');
+		const result = await analyze('decision', '--trials', path.join(dir, 'bad.csv'), '--out', path.join(dir, 'bad.json'));
+		expect(result.code).toBe(1);
+		expect(result.stderr).toContain('row 2: reveal must be a number in (0, 1], got "1.2"');
+		const missing = await analyze('decision', '--trials', path.join(dir, 'nothing.csv'), '--out', path.join(dir, 'bad.json'));
+		expect(missing.stderr).toContain('cannot read the trials');
+		expect((await analyze('decision', '--trials', path.join(dir, 'trials.csv'), '--out', 'x.json', '--bootstrap', 'many')).stderr).toContain('--bootstrap must be a whole number');
+	});
+});
+
+describe('analyze features', () => {
+	it('reads JSON maps and PNG folders, and writes the report', async () => {
+		const humans = { a: { width: 2, height: 2, data: [1, 2, 3, 4], reliability: 0.6 }, b: { width: 2, height: 2, data: [5, 5, 5, 5], reliability: 0.6 } };
+		const models = { a: { width: 2, height: 2, data: [2, 1, 4, 3] }, b: { width: 2, height: 2, data: [1, 2, 3, 4] } };
+		await writeFile(path.join(dir, 'human.json'), JSON.stringify(humans));
+		await writeFile(path.join(dir, 'model.json'), JSON.stringify(models));
+		const out = path.join(dir, 'features.json');
+		const result = await analyze('features', '--human', path.join(dir, 'human.json'), '--model', path.join(dir, 'model.json'), '--out', out, '--raw');
+		expect(result.code).toBe(0);
+		expect(result.stdout).toContain('1 images compared, 1 left out (a constant map: b)');
+		const report = await readJson(out);
+		expect(Object.keys(report)).toEqual(expect.arrayContaining(['images', 'mean_spearman', 'ceiling', 'ceiling_source', 'alignment']));
+		expect(report.images.a.spearman).toBeCloseTo(0.6, 12);
+		expect(report.images.b).toEqual({ spearman: null, iou: null, dice: null });
+		expect(report.ceiling).toBe(0.6);
+		expect(report.alignment).toBeCloseTo(1, 12);
+
+		// the same model maps as 16-bit PNGs (scaled to their maximum: ranks are unchanged)
+		const pngs = path.join(dir, 'model-png');
+		await mkdir(pngs, { recursive: true });
+		for (const [id, m] of Object.entries(models)) await writeFile(path.join(pngs, `${id}.png`), mapToPng({ ...m, data: Float64Array.from(m.data) }));
+		const fromPng = await analyze('features', '--human', path.join(dir, 'human.json'), '--model', pngs, '--out', out, '--raw', '--ceiling', '0.5');
+		expect(fromPng.code).toBe(0);
+		const again = await readJson(out);
+		expect(again.images.a.spearman).toBeCloseTo(0.6, 12);
+		expect(again.ceiling_source).toBe('given (--ceiling)');
+		expect(again.alignment).toBeCloseTo(1.2, 12);
+	});
+
+	it('stops on unmatched images and on sizes that differ under --raw', async () => {
+		await writeFile(path.join(dir, 'extra.json'), JSON.stringify({ a: { width: 2, height: 2, data: [1, 2, 3, 4] }, zebra: { width: 1, height: 1, data: [1] } }));
+		const extra = await analyze('features', '--human', path.join(dir, 'human.json'), '--model', path.join(dir, 'extra.json'), '--out', path.join(dir, 'x.json'));
+		expect(extra.code).toBe(1);
+		expect(extra.stderr).toContain('has a human map but no model map');
+		await writeFile(path.join(dir, 'big.json'), JSON.stringify({ a: { width: 1, height: 4, data: [1, 2, 3, 4] }, b: { width: 2, height: 2, data: [1, 2, 3, 4] } }));
+		const sizes = await analyze('features', '--human', path.join(dir, 'human.json'), '--model', path.join(dir, 'big.json'), '--out', path.join(dir, 'x.json'), '--raw');
+		expect(sizes.stderr).toContain('image a: the human map is 2 x 2 but the model map is 1 x 4');
+	});
+});

@@ -1,0 +1,105 @@
+/**
+ * npm run --silent analyze -- decision --trials FILE.csv --out FILE.json [--bootstrap 1000] [--seed 1] [--exclusion-threshold 0.5]
+ * npm run --silent analyze -- features --human MAPS --model MAPS --out FILE.json [--raw] [--ceiling C]
+ *
+ * MAPS is a JSON file {"<image_id>": {"width", "height", "data", "reliability"?}} or a folder of
+ * grayscale PNG maps named <image_id>.png (what `npm run clickme -- maps --out` and
+ * `npm run models -- run --saliency` write). The report goes to --out; a short summary to stdout.
+ */
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { commandOrUsage, fail } from '../lib/command-line.js';
+import { mapFromPng } from '../stimuli/importance-map.js';
+import { decisionReport, DECISION_DEFAULTS } from './decision.js';
+import { FeatureInputError, featureReport, parseFeatureMaps, type HumanFeatureMap } from './features.js';
+import { parseTrialsCsv, TrialInputError } from './trials.js';
+
+const USAGE = `usage:
+  npm run --silent analyze -- decision --trials FILE.csv --out FILE.json [--bootstrap ${DECISION_DEFAULTS.bootstrap}] [--seed ${DECISION_DEFAULTS.seed}] [--exclusion-threshold ${DECISION_DEFAULTS.exclusionThreshold}]
+  npm run --silent analyze -- features --human MAPS --model MAPS --out FILE.json [--raw] [--ceiling C]
+    MAPS: a JSON file {"<image_id>": {"width": W, "height": H, "data": [...]}} or a folder of <image_id>.png maps`;
+
+const { positionals, values } = parseArgs({
+	allowPositionals: true,
+	options: {
+		trials: { type: 'string' },
+		out: { type: 'string' },
+		bootstrap: { type: 'string' },
+		seed: { type: 'string' },
+		'exclusion-threshold': { type: 'string' },
+		human: { type: 'string' },
+		model: { type: 'string' },
+		raw: { type: 'boolean', default: false },
+		ceiling: { type: 'string' },
+		help: { type: 'boolean', default: false }
+	}
+});
+
+function numberOption(name: string, text: string | undefined, check: (x: number) => boolean, rule: string): number | undefined {
+	if (text === undefined) return undefined;
+	const x = Number(text);
+	if (text.trim() === '' || !check(x)) fail(`--${name} must be ${rule} (got "${text}")`);
+	return x;
+}
+
+async function readText(file: string, what: string): Promise<string> {
+	try {
+		return await readFile(file, 'utf8');
+	} catch (error) {
+		fail(`cannot read the ${what} ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+	}
+}
+
+/** Maps from a JSON file or a folder of <image_id>.png. */
+async function readMaps(where: string, what: string): Promise<Record<string, HumanFeatureMap>> {
+	const info = await stat(where).catch(() => fail(`the ${what} maps ${where} do not exist`));
+	if (!info.isDirectory()) return parseFeatureMaps(await readText(where, `${what} maps`), `the ${what} maps ${where}`);
+	const maps: Record<string, HumanFeatureMap> = {};
+	for (const name of (await readdir(where)).filter((n) => n.toLowerCase().endsWith('.png')).sort()) {
+		try {
+			maps[name.slice(0, -4)] = mapFromPng(new Uint8Array(await readFile(path.join(where, name))));
+		} catch (error) {
+			throw new FeatureInputError(`the ${what} maps ${where}, image ${name.slice(0, -4)}: ${(error as Error).message}`);
+		}
+	}
+	if (Object.keys(maps).length === 0) fail(`the ${what} map folder ${where} has no .png maps`);
+	return maps;
+}
+
+async function writeReport(out: string, report: unknown) {
+	await mkdir(path.dirname(path.resolve(out)), { recursive: true });
+	await writeFile(out, JSON.stringify(report, null, 2) + '\n');
+}
+
+const fixed = (x: number | null, digits = 3) => (x === null ? 'n/a' : x.toFixed(digits));
+
+const command = commandOrUsage(positionals, values.help, USAGE);
+try {
+	if (command === 'decision') {
+		if (!values.trials || !values.out) fail(`decision needs --trials and --out\n${USAGE}`);
+		const bootstrap = numberOption('bootstrap', values.bootstrap, (x) => Number.isInteger(x) && x >= 0, 'a whole number >= 0');
+		const exclusionThreshold = numberOption('exclusion-threshold', values['exclusion-threshold'], (x) => x >= 0 && x <= 1, 'a number in [0, 1]');
+		const trials = parseTrialsCsv(await readText(values.trials, 'trials'));
+		const report = decisionReport(trials, { bootstrap, exclusionThreshold, seed: values.seed ?? DECISION_DEFAULTS.seed });
+		await writeReport(values.out, report);
+		const { included, excluded } = report.humans;
+		console.log(`${trials.length} trials, ${report.levels.length} reveal levels: ${included.length} people included, ${excluded.length} excluded; ${Object.keys(report.models).length} models`);
+		for (const e of excluded) console.log(`  excluded ${e.id}: ${e.reason}`);
+		for (const [id, m] of Object.entries(report.models)) console.log(`  ${id}: error consistency ${fixed(m.error_consistency)}, curve correlation ${fixed(m.curve_correlation)}`);
+		console.log(`wrote ${values.out}`);
+	} else if (command === 'features') {
+		if (!values.human || !values.model || !values.out) fail(`features needs --human, --model and --out\n${USAGE}`);
+		const ceiling = numberOption('ceiling', values.ceiling, (x) => x > 0 && x <= 1, 'a number in (0, 1]');
+		const report = featureReport(await readMaps(values.human, 'human'), await readMaps(values.model, 'model'), { raw: values.raw, ceiling });
+		await writeReport(values.out, report);
+		console.log(`${report.images_compared} images compared${report.constant_maps.length ? `, ${report.constant_maps.length} left out (a constant map: ${report.constant_maps.join(', ')})` : ''}`);
+		console.log(`mean Spearman ${fixed(report.mean_spearman)} / ceiling ${report.ceiling} (${report.ceiling_source}) = alignment ${fixed(report.alignment)}`);
+		console.log(`wrote ${values.out}`);
+	} else {
+		fail(`unknown command "${command}"\n${USAGE}`);
+	}
+} catch (error) {
+	if (error instanceof TrialInputError || error instanceof FeatureInputError) fail(error.message);
+	throw error;
+}

@@ -1,0 +1,249 @@
+/**
+ * Feature alignment: how alike a model's saliency map and people's feature-importance map of the
+ * same image are, scored as in the Harmonization evaluation (serre-lab/Harmonization,
+ * harmonization/evaluation/metrics.py and common/clickme_dataset.py).
+ */
+import { spearman } from './spearman.js';
+import { finiteOrNull, mean, percentile } from './stats.js';
+
+/** A map: row-major values, any finite numbers, larger = more important. */
+export interface FeatureMap {
+	width: number;
+	height: number;
+	data: ArrayLike<number>;
+}
+
+/** A human map may carry the ClickMe split-half reliability it was built with. */
+export interface HumanFeatureMap extends FeatureMap {
+	reliability?: number | null;
+}
+
+/** The Harmonization paper's human ceiling (mean split-half Spearman of ClickMe players). */
+export const HARMONIZATION_CEILING = 0.65753;
+/** Harmonization's preprocessing of human maps: 64 x 64, Gaussian kernel 10 px, sigma 10. */
+export const HARMONIZATION_PREPROCESSING = { size: 64, kernelSize: 10, sigma: 10 } as const;
+/** Share of pixels kept by the IoU and Dice masks (the top 10 %). */
+export const TOP_PERCENT = 10;
+const EPSILON = 1e-9;
+
+/**
+ * Bilinear resize with half-pixel centres, as tf.image.resize (TF 2, no antialiasing): output
+ * pixel i samples the input at s = (i + 0.5) (in / out) - 0.5, between floor(s) and ceil(s)
+ * clamped to the image, with weight s - floor(s) on the upper neighbour.
+ */
+export function resizeBilinear(map: FeatureMap, width: number, height: number): FeatureMap {
+	const sample = (outSize: number, inSize: number) =>
+		Array.from({ length: outSize }, (_, i) => {
+			const s = (i + 0.5) * (inSize / outSize) - 0.5;
+			const f = Math.floor(s);
+			return { lo: Math.max(f, 0), hi: Math.min(Math.ceil(s), inSize - 1), w: s - f };
+		});
+	const xs = sample(width, map.width), ys = sample(height, map.height);
+	const out = new Float64Array(width * height);
+	const at = (x: number, y: number) => map.data[y * map.width + x]!;
+	for (let y = 0; y < height; y++) {
+		const { lo: y0, hi: y1, w: wy } = ys[y]!;
+		for (let x = 0; x < width; x++) {
+			const { lo: x0, hi: x1, w: wx } = xs[x]!;
+			const top = at(x0, y0) + (at(x1, y0) - at(x0, y0)) * wx;
+			const bottom = at(x0, y1) + (at(x1, y1) - at(x0, y1)) * wx;
+			out[y * width + x] = top + (bottom - top) * wy;
+		}
+	}
+	return { width, height, data: out };
+}
+
+/**
+ * Harmonization's Gaussian kernel: size x size, entries exp(-(x^2 + y^2) / (2 sigma^2)) summing
+ * to 1, x rising left to right from floor(-(size - 1) / 2) and y falling top to bottom from
+ * floor((size - 1) / 2), as Python's range(-(size-1)//2, ...) gives (size 10: x = -5..4,
+ * y = 4..-5). Row-major.
+ */
+export function gaussianKernel(size: number, sigma: number): Float64Array {
+	const first = Math.floor(-(size - 1) / 2); // Python's -(size-1)//2
+	const kernel = new Float64Array(size * size);
+	let sum = 0;
+	for (let r = 0; r < size; r++) {
+		const y = Math.floor((size - 1) / 2) - r;
+		for (let c = 0; c < size; c++) {
+			const x = first + c;
+			sum += kernel[r * size + c] = Math.exp(-(x * x + y * y) / (2 * sigma * sigma));
+		}
+	}
+	return kernel.map((v) => v / sum);
+}
+
+/**
+ * 2-D cross-correlation with zero padding and "SAME" output size, as tf.nn.conv2d(..., 'SAME'):
+ * the kernel's top-left lies floor((size - 1) / 2) pixels up and left of the output pixel.
+ *   out(i, j) = sum_{r, c} in(i - p + r, j - p + c) k(r, c),  p = floor((size - 1) / 2).
+ */
+export function gaussianBlur(map: FeatureMap, kernelSize: number, sigma: number): FeatureMap {
+	const kernel = gaussianKernel(kernelSize, sigma);
+	const pad = Math.floor((kernelSize - 1) / 2);
+	const { width, height } = map;
+	const out = new Float64Array(width * height);
+	for (let i = 0; i < height; i++) {
+		for (let j = 0; j < width; j++) {
+			let sum = 0;
+			for (let r = 0; r < kernelSize; r++) {
+				const y = i - pad + r;
+				if (y < 0 || y >= height) continue;
+				for (let c = 0; c < kernelSize; c++) {
+					const x = j - pad + c;
+					if (x >= 0 && x < width) sum += map.data[y * width + x]! * kernel[r * kernelSize + c]!;
+				}
+			}
+			out[i * width + j] = sum;
+		}
+	}
+	return { width, height, data: out };
+}
+
+/** The human map as the Harmonization evaluation compares it: 64 x 64, blurred, model's size. */
+export function harmonizationPreprocess(human: FeatureMap, width: number, height: number): FeatureMap {
+	const { size, kernelSize, sigma } = HARMONIZATION_PREPROCESSING;
+	return resizeBilinear(gaussianBlur(resizeBilinear(human, size, size), kernelSize, sigma), width, height);
+}
+
+/** Pixels above the map's (100 - percent)th percentile (linear interpolation): its top `percent` %. */
+export function topPercentMask(map: FeatureMap, percent = TOP_PERCENT): Uint8Array {
+	const threshold = percentile(map.data, 100 - percent);
+	return Uint8Array.from(map.data as ArrayLike<number>, (v) => (v > threshold ? 1 : 0));
+}
+
+/** IoU = |A and B| / (|A or B| + 1e-9); Dice = 2 |A and B| / (|A| + |B| + 1e-9). */
+export function maskOverlap(a: Uint8Array, b: Uint8Array): { iou: number; dice: number } {
+	let both = 0, either = 0, sizes = 0;
+	for (let i = 0; i < a.length; i++) {
+		both += a[i]! & b[i]!;
+		either += a[i]! | b[i]!;
+		sizes += a[i]! + b[i]!;
+	}
+	return { iou: both / (either + EPSILON), dice: (2 * both) / (sizes + EPSILON) };
+}
+
+const isConstant = (data: ArrayLike<number>) => {
+	for (let i = 1; i < data.length; i++) if (data[i] !== data[0]) return false;
+	return true;
+};
+
+export interface ImageAlignment {
+	spearman: number | null;
+	iou: number | null;
+	dice: number | null;
+}
+
+export interface FeatureReport {
+	images: Record<string, ImageAlignment>;
+	mean_spearman: number | null;
+	mean_iou: number | null;
+	mean_dice: number | null;
+	ceiling: number;
+	ceiling_source: string;
+	alignment: number | null;
+	images_compared: number;
+	/** Images left out of the means because a map was constant (no ranking to compare). */
+	constant_maps: string[];
+}
+
+/** Bad input: names the image (or the file) at fault. */
+export class FeatureInputError extends Error {}
+
+export interface FeatureOptions {
+	/** Compare the maps as given (equal sizes required) instead of Harmonization's preprocessing. */
+	raw?: boolean;
+	/** The human ceiling to normalize by, overriding the maps' own reliability. */
+	ceiling?: number;
+}
+
+/** The ceiling and where it comes from: --ceiling, else the maps' ClickMe reliability, else Harmonization's. */
+function chooseCeiling(humans: Record<string, HumanFeatureMap>, given?: number): { ceiling: number; ceiling_source: string } {
+	if (given !== undefined) {
+		if (!(given > 0 && given <= 1)) throw new FeatureInputError(`the ceiling must be in (0, 1], got ${given}`);
+		return { ceiling: given, ceiling_source: 'given (--ceiling)' };
+	}
+	const carried = Object.values(humans).map((m) => m.reliability).filter((r): r is number => typeof r === 'number' && Number.isFinite(r));
+	const reliability = mean(carried);
+	if (carried.length && reliability > 0) {
+		return { ceiling: reliability, ceiling_source: `ClickMe split-half reliability of the human maps (mean over ${carried.length} maps)` };
+	}
+	return { ceiling: HARMONIZATION_CEILING, ceiling_source: 'Harmonization default (ClickMe, Fel et al. 2022)' };
+}
+
+/**
+ * Per image: Spearman's rho of the two maps' pixels, and IoU and Dice of their top 10 %. The
+ * alignment score is mean Spearman / human ceiling. Images where either map is constant (as
+ * given) get nulls and are left out of the means.
+ */
+export function featureReport(humans: Record<string, HumanFeatureMap>, models: Record<string, FeatureMap>, options: FeatureOptions = {}): FeatureReport {
+	const onlyHuman = Object.keys(humans).filter((id) => !(id in models));
+	const onlyModel = Object.keys(models).filter((id) => !(id in humans));
+	if (onlyHuman.length) throw new FeatureInputError(`image ${onlyHuman[0]} has a human map but no model map${onlyHuman.length > 1 ? ` (and ${onlyHuman.length - 1} more)` : ''}`);
+	if (onlyModel.length) throw new FeatureInputError(`image ${onlyModel[0]} has a model map but no human map${onlyModel.length > 1 ? ` (and ${onlyModel.length - 1} more)` : ''}`);
+	const ids = Object.keys(humans).sort();
+	if (ids.length === 0) throw new FeatureInputError('there are no maps to compare');
+	const { ceiling, ceiling_source } = chooseCeiling(humans, options.ceiling);
+
+	const images: Record<string, ImageAlignment> = {};
+	const constant: string[] = [];
+	for (const id of ids) {
+		const human = humans[id]!, model = models[id]!;
+		if (options.raw && (human.width !== model.width || human.height !== model.height)) {
+			throw new FeatureInputError(`image ${id}: the human map is ${human.width} x ${human.height} but the model map is ${model.width} x ${model.height} (--raw needs equal sizes)`);
+		}
+		if (isConstant(human.data) || isConstant(model.data)) {
+			constant.push(id);
+			images[id] = { spearman: null, iou: null, dice: null };
+			continue;
+		}
+		const compared = options.raw ? human : harmonizationPreprocess(human, model.width, model.height);
+		const overlap = maskOverlap(topPercentMask(compared), topPercentMask(model));
+		images[id] = { spearman: finiteOrNull(spearman(compared.data, model.data)), ...overlap };
+	}
+	const scored = ids.filter((id) => images[id]!.spearman !== null);
+	const meanOf = (key: keyof ImageAlignment) => (scored.length ? mean(scored.map((id) => images[id]![key]!)) : null);
+	const meanSpearman = meanOf('spearman');
+	return {
+		images,
+		mean_spearman: meanSpearman,
+		mean_iou: meanOf('iou'),
+		mean_dice: meanOf('dice'),
+		ceiling,
+		ceiling_source,
+		alignment: meanSpearman === null ? null : meanSpearman / ceiling,
+		images_compared: scored.length,
+		constant_maps: constant
+	};
+}
+
+/**
+ * Reads maps in the JSON format {"<image_id>": {"width": W, "height": H, "data": [...],
+ * "reliability"?: r}}; `what` names the file in errors.
+ */
+export function parseFeatureMaps(text: string, what: string): Record<string, HumanFeatureMap> {
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(text);
+	} catch (error) {
+		throw new FeatureInputError(`${what} is not valid JSON: ${(error as Error).message}`);
+	}
+	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+		throw new FeatureInputError(`${what} must be an object {"<image_id>": {"width": W, "height": H, "data": [row-major numbers]}}`);
+	}
+	const maps: Record<string, HumanFeatureMap> = {};
+	for (const [id, value] of Object.entries(parsed as Record<string, unknown>)) {
+		const m = value as { width?: unknown; height?: unknown; data?: unknown; reliability?: unknown };
+		const bad = (why: string) => new FeatureInputError(`${what}, image ${id}: ${why}`);
+		if (!m || typeof m !== 'object') throw bad('must be an object {"width", "height", "data"}');
+		const { width, height } = m;
+		if (!Number.isInteger(width) || !Number.isInteger(height) || (width as number) < 1 || (height as number) < 1) throw bad(`width and height must be positive whole numbers (got ${width} x ${height})`);
+		if (!Array.isArray(m.data)) throw bad('"data" must be an array of numbers');
+		if (m.data.length !== (width as number) * (height as number)) throw bad(`"data" has ${m.data.length} values, expected width x height = ${(width as number) * (height as number)}`);
+		const at = m.data.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
+		if (at >= 0) throw bad(`value ${at} (x=${at % (width as number)}, y=${Math.floor(at / (width as number))}) is not a finite number`);
+		if (m.reliability !== undefined && m.reliability !== null && typeof m.reliability !== 'number') throw bad('"reliability" must be a number');
+		maps[id] = { width: width as number, height: height as number, data: Float64Array.from(m.data as number[]), reliability: (m.reliability as number | null | undefined) ?? null };
+	}
+	return maps;
+}

@@ -1,0 +1,45 @@
+/** The dashboard's summaries: session counts with test data held apart, and one row per model. */
+import { describe, expect, it } from 'vitest';
+import { decisionReport } from './decision.js';
+import type { FeatureReport } from './features.js';
+import { modelIdOf, modelSummaries, sessionOverview } from './study-summary.js';
+import type { Trial } from './trials.js';
+
+const t = (observer: string, image: string, reveal: number, right: boolean): Trial => ({
+	observer, kind: observer.includes('model:') ? 'model' : 'human', image_id: image, category: 'animal', reveal, response: right ? 'animal' : 'non_animal', rt_ms: null
+});
+
+describe('study summaries', () => {
+	// human:a right on both whole images; test:human:b wrong on them (excluded); model m 3 of 4 right
+	const report = decisionReport([
+		t('human:a', 'x', 1, true), t('human:a', 'y', 1, true), t('human:a', 'z', 0.5, false),
+		t('test:human:b', 'x', 1, false), t('test:human:b', 'y', 1, false),
+		t('model:m', 'x', 1, true), t('model:m', 'y', 1, false), t('model:m', 'z', 0.5, true), t('model:m', 'w', 0.5, true)
+	], { bootstrap: 0 });
+
+	it('counts sessions in view, keeps test sessions counted apart, and lists exclusions marked as test', () => {
+		const sessions = [
+			{ session_id: '1', observer: 'human:a', status: 'completed' as const, is_test: false },
+			{ session_id: '2', observer: 'human:b', status: 'completed' as const, is_test: true },
+			{ session_id: '3', observer: 'human:c', status: 'started' as const, is_test: false }
+		];
+		expect(sessionOverview(sessions, report, false)).toEqual({
+			sessions: 2, completed: 1, inProgress: 1, testSessions: 1, included: 1,
+			excluded: [{ observer: 'test:human:b', reason: 'accuracy on fully revealed images 0.000 is at most 0.5', test: true }]
+		});
+		expect(sessionOverview(sessions, null, true)).toMatchObject({ sessions: 3, completed: 2, included: 0, excluded: [] });
+	});
+
+	it('gives one row per model: overall accuracy, decision and feature alignment, top-1', () => {
+		const feature = { alignment: 0.8, mean_spearman: 0.52, mean_iou: 0.3, mean_dice: 0.45, images_compared: 2 } as FeatureReport;
+		const rows = modelSummaries(report, { m: feature, other: { ...feature, alignment: 0.1 } }, { m: 0.7 });
+		expect(rows.map((r) => r.observer)).toEqual(['model:m', 'model:other']); // one row per model
+		// accuracy 3 / 4; with human:a the model shares (x, 1) both right, (y, 1) a right, m wrong,
+		// (z, 0.5) a wrong, m right: p_a = 2/3, p_m = 2/3, c_obs = 1/3, c_exp = 4/9 + 1/9 = 5/9,
+		// kappa = (1/3 - 5/9) / (4/9) = -0.5
+		expect(rows[0]).toMatchObject({ modelId: 'm', test: false, imagenetTop1: 0.7, accuracy: 0.75, featureAlignment: 0.8, featureImages: 2 });
+		expect(rows[0]!.errorConsistency).toBeCloseTo(-0.5, 12);
+		expect(rows[1]).toMatchObject({ modelId: 'other', imagenetTop1: null, accuracy: null, errorConsistency: null, featureAlignment: 0.1 });
+		expect(modelIdOf('test:model:mobilenet-v1-0.25')).toBe('mobilenet-v1-0.25');
+	});
+});

@@ -1,0 +1,135 @@
+/**
+ * The dashboard's figures, drawn with Observable Plot from the analysis module's reports. Each
+ * returns a standalone <svg> (no HTML legend: lines are labelled at their ends), so the same
+ * element is shown, saved as SVG and rendered to PNG.
+ */
+import * as Plot from '@observablehq/plot';
+import type { DecisionReport, ParetoPoint } from '$analysis/index.js';
+import { paretoFront } from '$analysis/index.js';
+
+const WIDTH = 720;
+const HUMAN_COLOUR = '#111';
+const MODEL_COLOURS = ['#d62728', '#1f77b4', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
+
+function asSvg(figure: SVGSVGElement | HTMLElement): SVGSVGElement {
+	if (!(figure instanceof SVGSVGElement)) throw new Error('a dashboard figure must be a single <svg>');
+	figure.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+	return figure;
+}
+
+export const modelColour = (index: number) => MODEL_COLOURS[index % MODEL_COLOURS.length]!;
+
+/**
+ * Accuracy (or normalized accuracy) against the proportion revealed, log x as the levels are
+ * log-spaced: people as a black line with their 95 % bootstrap band, each model in colour.
+ */
+export function decisionCurveFigure(report: DecisionReport, options: { normalized: boolean; humanLabel: string; modelLabels: Record<string, string> }): SVGSVGElement {
+	const key = options.normalized ? 'normalized' : 'accuracy';
+	const rows: { reveal: number; value: number; observer: string }[] = [];
+	const push = (label: string, curve: (number | null)[]) =>
+		curve.forEach((value, l) => value !== null && rows.push({ reveal: report.levels[l]!, value, observer: label }));
+	push(options.humanLabel, report.human_curve[key]);
+	const modelIds = Object.keys(report.models);
+	for (const id of modelIds) push(options.modelLabels[id] ?? id, report.models[id]![key]);
+	const band = options.normalized
+		? []
+		: report.levels.flatMap((reveal, l) => {
+				const low = report.human_curve.ci_low[l], high = report.human_curve.ci_high[l];
+				return low === null || high === null ? [] : [{ reveal, low, high }];
+			});
+	const labels = [options.humanLabel, ...modelIds.map((id) => options.modelLabels[id] ?? id)];
+	return asSvg(
+		Plot.plot({
+			width: WIDTH,
+			height: 380,
+			marginRight: 230,
+			x: { type: 'log', label: 'Proportion of the image revealed →', domain: [Math.min(...report.levels, 1), 1], grid: true },
+			y: options.normalized ? { label: '↑ Normalized accuracy', grid: true } : { label: '↑ Accuracy', domain: [0, 1], grid: true },
+			color: { domain: labels, range: [HUMAN_COLOUR, ...modelIds.map((_, i) => modelColour(i))] },
+			marks: [
+				Plot.ruleY([options.normalized ? 0 : 0.5], { stroke: '#999', strokeDasharray: '4,3' }),
+				Plot.areaY(band, { x: 'reveal', y1: 'low', y2: 'high', fill: HUMAN_COLOUR, fillOpacity: 0.15 }),
+				Plot.lineY(rows, { x: 'reveal', y: 'value', stroke: 'observer', z: 'observer', strokeWidth: 2, marker: 'circle' }),
+				Plot.text(rows, Plot.selectLast({ x: 'reveal', y: 'value', z: 'observer', text: 'observer', fill: 'observer', dx: 8, textAnchor: 'start' }))
+			]
+		})
+	);
+}
+
+export interface AlignmentRow {
+	model: string;
+	measure: string;
+	value: number;
+}
+
+/** One panel per model, one bar per alignment measure (rows with no value are left out). */
+export function alignmentFigure(rows: AlignmentRow[]): SVGSVGElement {
+	const models = [...new Set(rows.map((r) => r.model))];
+	const measures = [...new Set(rows.map((r) => r.measure))];
+	const label = (r: AlignmentRow) => r.value.toFixed(3);
+	return asSvg(
+		Plot.plot({
+			width: WIDTH,
+			height: 50 + models.length * (measures.length * 26 + 16),
+			marginLeft: 140,
+			marginRight: 230,
+			x: { label: 'Score →', grid: true, domain: [Math.min(0, ...rows.map((r) => r.value)) - 0.1, Math.max(1, ...rows.map((r) => r.value)) + 0.15] },
+			y: { label: null, domain: measures },
+			fy: { label: null, domain: models, axis: 'right' },
+			color: { domain: models, range: models.map((_, i) => modelColour(i)) },
+			marks: [
+				Plot.barX(rows, { y: 'measure', x: 'value', fy: 'model', fill: 'model' }),
+				Plot.ruleX([0]),
+				Plot.text(rows.filter((r) => r.value >= 0), { y: 'measure', x: 'value', fy: 'model', text: label, dx: 4, textAnchor: 'start' }),
+				Plot.text(rows.filter((r) => r.value < 0), { y: 'measure', x: 'value', fy: 'model', text: label, dx: -4, textAnchor: 'end' })
+			]
+		})
+	);
+}
+
+/**
+ * ImageNet top-1 against an alignment score, with the pareto front (Fel et al. 2022, Fig. 3):
+ * the dashed staircase joins the models no other model beats on both axes.
+ */
+export function paretoFigure(points: (ParetoPoint & { label: string })[], measure: string): SVGSVGElement {
+	const front = paretoFront(points);
+	return asSvg(
+		Plot.plot({
+			width: WIDTH,
+			height: 380,
+			marginRight: 140,
+			x: { label: 'ImageNet top-1 accuracy →', grid: true, tickFormat: '.0%', domain: paddedDomain(points.map((p) => p.x), 0.05) },
+			y: { label: `↑ ${measure}`, grid: true, domain: paddedDomain([0, ...points.map((p) => p.y)], 0.1) },
+			marks: [
+				Plot.line(front, { x: 'x', y: 'y', curve: 'step-after', stroke: '#999', strokeDasharray: '4,3' }),
+				Plot.dot(points, { x: 'x', y: 'y', r: 5, fill: (p: ParetoPoint) => (front.some((f) => f.id === p.id) ? '#d62728' : '#555') }),
+				Plot.text(points, { x: 'x', y: 'y', text: 'label', dx: 8, textAnchor: 'start' })
+			]
+		})
+	);
+}
+
+/** [min - pad, max + pad] of the values: a single point still gets a readable axis. */
+const paddedDomain = (values: number[], pad: number): [number, number] => [Math.min(...values) - pad, Math.max(...values) + pad];
+
+/**
+ * A histogram in bins of `binWidth` with a reference line (the answer window, the intended
+ * display time); the axis always shows the reference.
+ */
+export function histogramFigure(values: number[], options: { label: string; binWidth: number; reference: { at: number; label: string } }): SVGSVGElement {
+	const { reference, binWidth } = options;
+	return asSvg(
+		Plot.plot({
+			width: WIDTH / 2 - 10,
+			height: 240,
+			x: { label: `${options.label} →`, domain: paddedDomain([...values, reference.at], 3 * binWidth) },
+			y: { label: '↑ Trials', grid: true },
+			marks: [
+				Plot.rectY(values, { ...Plot.binX({ y: 'count' }, { x: (v: number) => v, interval: binWidth }), fill: '#4a6fa5' }),
+				Plot.ruleY([0]),
+				Plot.ruleX([reference.at], { stroke: '#d62728', strokeDasharray: '4,3' }),
+				Plot.text([reference.label], { x: reference.at, frameAnchor: 'top', dy: 4, dx: -4, textAnchor: 'end', fill: '#d62728' })
+			]
+		})
+	);
+}
