@@ -88,8 +88,20 @@ test('results: people and a model in the plots, live overview, downloads that th
 	await run('npx', ['tsx', 'src/clickgame/cli.ts', 'maps', '--set', 'demo', '--min-players', '2', '--include-test', '--env', '.local/e2e/env.json',
 		'--out', 'test-results/results-clickme-maps', '--email', LOCAL_RESEARCHER.email, '--password', LOCAL_RESEARCHER.password], { timeout: 120_000 });
 
-	// the study's results: only test data so far, so nothing is presented as human results
+	// the dashboard's button builds the same maps from the same strokes
 	await page.goto('/dashboard');
+	const panel = page.getByTestId('clickme-panel-demo');
+	await panel.getByLabel('Minimum players per image').fill('2');
+	await panel.getByLabel('use test rounds').check();
+	await panel.getByTestId('build-maps').click();
+	const cliSummary = await run('npx', ['tsx', 'src/clickgame/cli.ts', 'maps', '--set', 'demo', '--min-players', '2', '--include-test', '--env', '.local/e2e/env.json', '--no-store',
+		'--json', 'test-results/results-clickme.json', '--email', LOCAL_RESEARCHER.email, '--password', LOCAL_RESEARCHER.password], { timeout: 120_000 });
+	expect(cliSummary.stderr).not.toContain('error');
+	const summary = JSON.parse(readFileSync('test-results/results-clickme.json', 'utf8'));
+	await expect(panel.getByTestId('maps-built')).toContainText(`${summary.maps.length} maps stored from`, { timeout: 60_000 });
+	await expect(panel.getByTestId('maps-built')).toContainText(`Human ceiling (mean split-half Spearman): ${summary.ceiling.toFixed(3)}`);
+
+	// the study's results: only test data so far, so nothing is presented as human results
 	await page.locator('tr', { hasText: `(${SLUG})` }).getByTestId('results-link').click();
 	await expect(page.getByTestId('overview-sessions')).toHaveText('0');
 	await expect(page.getByTestId('no-human-data')).toContainText('made by automated tests');
@@ -105,7 +117,9 @@ test('results: people and a model in the plots, live overview, downloads that th
 	const cells = modelRow.locator('td');
 	await expect(cells.nth(3)).toHaveText(/^-?\d\.\d{3}$/); // error consistency
 	await expect(cells.nth(5)).toHaveText(/^-?\d\.\d{3}$/, { timeout: 60_000 }); // feature alignment
-	await expect(page.getByTestId('maps').locator('canvas')).toHaveCount(2);
+	await page.getByTestId('maps').getByLabel('Image').selectOption(mapped[1]!);
+	await expect(page.getByTestId('maps').locator('canvas')).toHaveCount(2); // people's map and the model's saliency
+	await expect(page.getByTestId('maps').getByRole('img', { name: `stimulus ${mapped[1]}` })).toBeVisible();
 	await expect(page.getByTestId(`figure-${SLUG}-pareto`).locator('svg')).toContainText('MobileNet');
 	await expect(page.getByTestId('participant-checks').locator('svg')).toHaveCount(2);
 

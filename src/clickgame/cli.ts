@@ -10,12 +10,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { clickmeRounds, clickmeSet, markClickmeExclusions, signInResearcher, storeClickmeMaps } from '../data/client.js';
+import { clickmeSet, signInResearcher } from '../data/client.js';
 import { createNodeClient } from '../data/node.js';
 import { commandOrUsage, fail } from '../lib/command-line.js';
 import { mapToPng } from '../stimuli/importance-map.js';
 import { loadStimulusSet } from '../stimuli/load.js';
-import { aggregateClickme, DEFAULT_AGGREGATION, type AggregationOptions } from './aggregate.js';
+import { DEFAULT_AGGREGATION, type AggregationOptions } from './aggregate.js';
+import { buildClickmeMaps } from './build-maps.js';
 
 const USAGE = `Usage:
   npm run clickme -- maps --set SLUG [--out DIR] [--json FILE] [--no-store]
@@ -93,27 +94,24 @@ const set = await clickmeSet(client, values.set).catch((error: Error) => fail(er
 const manifest = (await loadStimulusSet(new URL(set.base_url, env.APP_URL ?? url).href).catch((error: Error) => fail(error.message))).manifest;
 const sizes = new Map(manifest.images.map((i) => [i.image_id, { width: i.width, height: i.height }]));
 
-const stored = (await clickmeRounds(client, set.id, values.mode)).filter((r) => values['include-test'] || !r.is_test);
-console.log(`${stored.length} ${values.mode} rounds of set ${set.slug} (${new Set(stored.map((r) => r.player_id)).size} players)`);
 const bar = new cliProgress.SingleBar({ format: 'maps and reliability [{bar}] {value}/{total} images', hideCursor: true }, cliProgress.Presets.shades_classic);
 bar.start(1, 0);
-const result = aggregateClickme(stored, sizes, options, (done, total) => {
-	bar.setTotal(total);
-	bar.update(done);
+const built = await buildClickmeMaps(client, set.id, sizes, {
+	aggregation: options,
+	mode: values.mode,
+	includeTest: !!values['include-test'],
+	store: !values['no-store'],
+	onProgress: (done, total) => {
+		bar.setTotal(total);
+		bar.update(done);
+	}
 });
 bar.stop();
-
-const params = { method: 'mean count map over players, normalized disk blur, scaled to 0..1', ...options, mode: values.mode, include_test: !!values['include-test'] };
+const { result, params } = built;
+console.log(`${built.rounds} ${values.mode} rounds of set ${set.slug} (${built.players} players)`);
 if (values.out) {
 	mkdirSync(values.out, { recursive: true });
 	for (const m of result.maps) writeFileSync(path.join(values.out, `${m.image_id}.png`), mapToPng(m.map));
-}
-/** Once more after a dropped connection: the aggregation blocks the event loop, and a gateway may close idle sockets meanwhile. */
-const retried = async <T>(work: () => Promise<T>): Promise<T> => work().catch((error: Error) => (/fetch failed/.test(error.message) ? work() : Promise.reject(error)));
-if (!values['no-store']) {
-	const excluded = new Map(result.exclusions.map((e) => [e.round_id, e.reason]));
-	await retried(() => markClickmeExclusions(client, set.id, stored.map((r) => ({ round_id: r.id, reason: excluded.get(r.id) ?? null }))));
-	await retried(() => storeClickmeMaps(client, set.id, result.maps.map((m) => ({ image_id: m.image_id, width: m.map.width, height: m.map.height, png: mapToPng(m.map), n_observers: m.n_players, reliability: m.reliability, params }))));
 }
 const summary = {
 	set: set.slug,

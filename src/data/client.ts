@@ -378,13 +378,23 @@ export interface StimulusSetSummary {
 	base_url: string;
 	levels: number[];
 	is_demo: boolean;
+	owner_id: string | null;
+	/** Open to ClickMe players (demo sets always are). */
+	clickme_open: boolean;
 }
 
 /** Stimulus sets the signed-in researcher may use (demo sets and their own). */
 export async function listStimulusSets(client: PlatformClient): Promise<StimulusSetSummary[]> {
-	const { data, error, status } = await client.from('stimulus_sets').select('id, slug, name, base_url, levels, is_demo').order('slug');
+	const { data, error, status } = await client.from('stimulus_sets').select('id, slug, name, base_url, levels, is_demo, owner_id, clickme_open').order('slug');
 	if (error) fail(error, status);
 	return data as StimulusSetSummary[];
+}
+
+/** Researchers: opens or closes their own set to ClickMe players. */
+export async function setClickmeOpen(client: PlatformClient, setId: string, open: boolean): Promise<void> {
+	const { data, error, status } = await client.from('stimulus_sets').update({ clickme_open: open }).eq('id', setId).select('id');
+	if (error) fail(error, status);
+	if (!data?.length) throw new DataError('only the owner of a stimulus set can open or close it to players', '42501', 403);
 }
 
 // --- model runs --------------------------------------------------------------------------------

@@ -81,7 +81,7 @@ export function alignmentFigure(rows: AlignmentRow[]): SVGSVGElement {
 				Plot.barX(rows, { y: 'measure', x: 'value', fy: 'model', fill: 'model' }),
 				Plot.ruleX([0]),
 				Plot.text(rows.filter((r) => r.value >= 0), { y: 'measure', x: 'value', fy: 'model', text: label, dx: 4, textAnchor: 'start' }),
-				Plot.text(rows.filter((r) => r.value < 0), { y: 'measure', x: 'value', fy: 'model', text: label, dx: -4, textAnchor: 'end' })
+				Plot.text(rows.filter((r) => r.value < 0), { y: 'measure', x: () => 0, fy: 'model', text: label, dx: 4, textAnchor: 'start' }) // right of zero, clear of the axis
 			]
 		})
 	);
@@ -128,7 +128,7 @@ export function histogramFigure(values: number[], options: { label: string; binW
 				Plot.rectY(values, { ...Plot.binX({ y: 'count' }, { x: (v: number) => v, interval: binWidth }), fill: '#4a6fa5' }),
 				Plot.ruleY([0]),
 				Plot.ruleX([reference.at], { stroke: '#d62728', strokeDasharray: '4,3' }),
-				Plot.text([reference.label], { x: reference.at, frameAnchor: 'top', dy: 4, dx: -4, textAnchor: 'end', fill: '#d62728' })
+				Plot.text([reference.label], { x: reference.at, frameAnchor: 'top', dy: 4, dx: -4, textAnchor: 'end', fill: '#d62728', stroke: 'white', strokeWidth: 3 })
 			]
 		})
 	);

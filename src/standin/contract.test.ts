@@ -22,6 +22,8 @@ import {
 	startSession,
 	studyDecisionTrials,
 	studySessions,
+	setClickmeOpen,
+	listStimulusSets,
 	type PlatformClient,
 	type TrialRecord
 } from '../data/index.js';
@@ -223,6 +225,13 @@ function contractSuite(engine: 'pglite' | 'postgres', databaseUrl: () => string 
 			expect(people.every((t) => t.study_id === studyId && t.session_id !== null)).toBe(true);
 			expect(trials.every((t) => t.set_id === setId)).toBe(true);
 			expect(people.some((t) => t.response === 'none' && t.category === 'non_animal')).toBe(true);
+			await setClickmeOpen(researcher, setId, true);
+			expect((await listStimulusSets(researcher)).find((set) => set.id === setId)?.clickme_open).toBe(true);
+			const stranger = client();
+			await ensureParticipantSignedIn(stranger);
+			await expectDataError(setClickmeOpen(stranger, setId, false), 403, '42501');
+			await setClickmeOpen(researcher, setId, false);
+			expect((await listStimulusSets(researcher)).find((set) => set.id === setId)?.clickme_open).toBe(false);
 			const sessions = await studySessions(researcher, studyId);
 			expect(sessions.length).toBeGreaterThanOrEqual(1);
 			for (const session of sessions) {
