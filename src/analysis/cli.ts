@@ -9,7 +9,7 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { commandOrUsage, fail } from '../lib/command-line.js';
+import { commandOrUsage, fail, numberOption } from '../lib/command-line.js';
 import { mapFromPng } from '../stimuli/importance-map.js';
 import { decisionReport, DECISION_DEFAULTS } from './decision.js';
 import { FeatureInputError, featureReport, parseFeatureMaps, type HumanFeatureMap } from './features.js';
@@ -35,13 +35,6 @@ const { positionals, values } = parseArgs({
 		help: { type: 'boolean', default: false }
 	}
 });
-
-function numberOption(name: string, text: string | undefined, check: (x: number) => boolean, rule: string): number | undefined {
-	if (text === undefined) return undefined;
-	const x = Number(text);
-	if (text.trim() === '' || !check(x)) fail(`--${name} must be ${rule} (got "${text}")`);
-	return x;
-}
 
 async function readText(file: string, what: string): Promise<string> {
 	try {

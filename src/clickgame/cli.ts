@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { clickmeSet, signInResearcher } from '../data/client.js';
 import { createNodeClient } from '../data/node.js';
-import { commandOrUsage, fail } from '../lib/command-line.js';
+import { commandOrUsage, fail, numberOption } from '../lib/command-line.js';
 import { mapToPng } from '../stimuli/importance-map.js';
 import { loadStimulusSet } from '../stimuli/load.js';
 import { DEFAULT_AGGREGATION, type AggregationOptions } from './aggregate.js';
@@ -56,13 +56,8 @@ if (command !== 'maps') fail(`unknown command "${command}" (valid: maps)\n${USAG
 if (!values.set) fail(`maps needs --set\n${USAGE}`);
 if (values.mode !== 'game' && values.mode !== 'annotation') fail(`--mode must be game or annotation (got "${values.mode}")`);
 
-const number = (name: keyof typeof values, fallback: number, check: (n: number) => boolean, rule: string) => {
-	const raw = values[name];
-	if (raw === undefined) return fallback;
-	const n = Number(raw);
-	if (!check(n)) fail(`--${name} must be ${rule} (got "${raw}")`);
-	return n;
-};
+const number = (name: 'min-players' | 'splits' | 'seed' | 'min-strokes' | 'leave-one-out-sd' | 'blur-diameter', fallback: number, check: (n: number) => boolean, rule: string) =>
+	numberOption(name, values[name], check, rule) ?? fallback;
 const positiveInteger = (n: number) => Number.isInteger(n) && n >= 1;
 const options: AggregationOptions = {
 	minPlayers: number('min-players', DEFAULT_AGGREGATION.minPlayers, (n) => Number.isInteger(n) && n >= 2, 'an integer of at least 2'),

@@ -22,7 +22,7 @@ import { defaultModelDir, folderModelHandler, useFastestNodeBackend } from './no
 import { MODEL_REGISTRY, modelEntry } from './registry.js';
 import { runModel, type StimulusJob } from './run.js';
 import { trialsToCsv } from '../analysis/trials.js';
-import { fail, commandOrUsage } from '../lib/command-line.js';
+import { fail, commandOrUsage, numberOption } from '../lib/command-line.js';
 
 const USAGE = `usage:
   npm run models -- run --model ID --set DIR --out FILE.csv [--saliency DIR] [--models DIR] [--backend wasm|cpu] [--batch 16] [--levels 0,9] [--limit N]
@@ -63,8 +63,7 @@ try {
 		if (!values.model || !values.set || !values.out) fail(`run needs --model, --set and --out\n${USAGE}`);
 		const entry = modelEntry(values.model);
 		if (values.backend && values.backend !== 'wasm' && values.backend !== 'cpu') fail(`--backend must be wasm or cpu (got "${values.backend}")`);
-		const batch = Number(values.batch);
-		if (!Number.isInteger(batch) || batch < 1) fail(`--batch must be a positive integer (got "${values.batch}")`);
+		const batch = numberOption('batch', values.batch, (n) => Number.isInteger(n) && n >= 1, 'a positive integer')!;
 		const backend = await useFastestNodeBackend(values.backend as 'wasm' | 'cpu' | undefined);
 		const modelDir = path.join(values.models ?? defaultModelDir(), entry.localDir ?? entry.id);
 		const classifier = await loadClassifier(entry, folderModelHandler(modelDir));

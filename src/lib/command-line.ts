@@ -15,3 +15,14 @@ export function commandOrUsage(positionals: string[], help: boolean | undefined,
 	}
 	return command;
 }
+
+/**
+ * A numeric option: undefined when not given, else the number, or "error: --NAME must be RULE"
+ * and exit when it is empty, not a number or fails `check`.
+ */
+export function numberOption(name: string, text: string | undefined, check: (x: number) => boolean, rule: string): number | undefined {
+	if (text === undefined) return undefined;
+	const x = Number(text);
+	if (text.trim() === '' || !check(x)) fail(`--${name} must be ${rule} (got "${text}")`);
+	return x;
+}
