@@ -6,8 +6,9 @@ import { defineConfig } from '@playwright/test';
  * from the seed. e2e/platform.ts reads .local/e2e/env.json to reach the same API from tests.
  */
 export const E2E_DATA_DIR = '.local/e2e';
-const APP_PORT = 4173;
-const API_PORT = 54329;
+// E2E_APP_PORT / E2E_API_PORT let two checkouts run their e2e suites side by side.
+const APP_PORT = Number(process.env.E2E_APP_PORT ?? 4173);
+const API_PORT = Number(process.env.E2E_API_PORT ?? 54329);
 
 export default defineConfig({
 	testDir: 'e2e',
