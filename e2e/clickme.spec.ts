@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { expect, test, type Page } from '@playwright/test';
 import { aggregateClickme, DEFAULT_AGGREGATION } from '../src/clickgame/aggregate.js';
-import { clickmeRounds, importanceMapsOf } from '../src/data/client.js';
+import { clickmeRounds, importanceMapsOf } from '../src/data/index.js';
 import { LOCAL_RESEARCHER, researcherClient } from './platform.js';
 
 const ROUNDS = 3;

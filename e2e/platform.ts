@@ -16,7 +16,7 @@ export function apiClient() {
 
 export const LOCAL_RESEARCHER = { email: 'researcher@example.org', password: 'local-demo-password' };
 
-import { createStudy, signInResearcher } from '../src/data/client.js';
+import { createStudy, signInResearcher } from '../src/data/index.js';
 import type { Page } from '@playwright/test';
 
 /** A live study on the demo set with a short design, created through the researcher's API. */

@@ -15,7 +15,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { importImportanceMaps, importStimulusSet } from '../src/data/client.js';
+import { importImportanceMaps, importStimulusSet } from '../src/data/index.js';
 import { readFile } from 'node:fs/promises';
 import { createNodeClient } from '../src/data/node.js';
 import { startLocalStandin } from '../src/standin/index.js';

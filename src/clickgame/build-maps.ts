@@ -3,7 +3,7 @@
  * exclusion reasons: what `npm run clickme -- maps` and the dashboard's "Build maps" button both
  * run. The maths is aggregate.ts; this reads, aggregates and writes as the signed-in researcher.
  */
-import { clickmeRounds, markClickmeExclusions, storeClickmeMaps, type PlatformClient } from '../data/client.js';
+import { clickmeRounds, markClickmeExclusions, storeClickmeMaps, type PlatformClient } from '../data/index.js';
 import { mapToPng } from '../stimuli/importance-map.js';
 import { aggregateClickme, type AggregationOptions, type ClickmeAggregate } from './aggregate.js';
 

@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { clickmeSet, signInResearcher } from '../data/client.js';
+import { clickmeSet, signInResearcher } from '../data/index.js';
 import { createNodeClient } from '../data/node.js';
 import { commandOrUsage, fail, numberOption } from '../lib/command-line.js';
 import { mapToPng } from '../stimuli/importance-map.js';

@@ -9,6 +9,7 @@ import type { StoredDecisionTrial } from '../analysis/export.js';
 export type Platform = 'mturk' | 'prolific' | 'local';
 export type Category = 'animal' | 'non_animal';
 export type Block = 'practice' | 'main';
+export type StudyStatus = 'draft' | 'live' | 'closed';
 
 /** One trial as the experiment sends it to `record_trials` (times in ms). */
 export interface TrialRecord {
@@ -77,7 +78,7 @@ export interface PublicStudy {
 	slug: string;
 	title: string;
 	description: string;
-	status: 'draft' | 'live' | 'closed';
+	status: StudyStatus;
 	config: Record<string, unknown>;
 	stimulus_set: { id: string; slug: string; base_url: string; levels: number[] };
 }

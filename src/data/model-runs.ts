@@ -1,0 +1,63 @@
+/** Model runs: the shared model list, a run's start and end, and its answers. */
+import { query, type PlatformClient } from './client.js';
+import type { Category } from '../stimuli/task.js';
+
+export interface ModelRow {
+	id: string;
+	name: string;
+	family: string;
+	imagenet_top1: number | null;
+	source_url: string;
+}
+
+/** Adds the model to the shared list unless it is there already. */
+export async function ensureModel(client: PlatformClient, model: ModelRow): Promise<void> {
+	const { data: session } = await client.auth.getSession();
+	await query(
+		client
+			.from('models')
+			.upsert({ ...model, imagenet_top1: Number.isFinite(model.imagenet_top1) ? model.imagenet_top1 : null, added_by: session.session?.user.id }, { onConflict: 'id', ignoreDuplicates: true })
+	);
+}
+
+export interface NewModelRun {
+	id: string;
+	modelId: string;
+	stimulusSetId: string;
+	studyId?: string | null;
+	backend: string;
+	config?: Record<string, unknown>;
+	isTest?: boolean;
+}
+
+export async function startModelRun(client: PlatformClient, run: NewModelRun): Promise<void> {
+	await query(
+		client.from('model_runs').insert({
+			id: run.id,
+			model_id: run.modelId,
+			stimulus_set_id: run.stimulusSetId,
+			study_id: run.studyId ?? null,
+			backend: run.backend,
+			config: run.config ?? {},
+			is_test: run.isTest ?? false
+		})
+	);
+}
+
+export interface ModelResultRow {
+	id: string;
+	stimulus_id: string;
+	response: Category;
+	p_animal: number;
+	top5: { class: number; p: number }[];
+}
+
+/** Stores results of a run; a repeated id is skipped (idempotent). */
+export async function recordModelResults(client: PlatformClient, runId: string, results: ModelResultRow[]): Promise<void> {
+	if (results.length === 0) return;
+	await query(client.from('model_results').upsert(results.map((r) => ({ ...r, run_id: runId })), { onConflict: 'id', ignoreDuplicates: true }));
+}
+
+export async function finishModelRun(client: PlatformClient, runId: string, outcome: 'done' | 'cancelled' | 'failed', stimuli: number): Promise<void> {
+	await query(client.from('model_runs').update({ status: outcome, n_stimuli: stimuli, finished_at: new Date().toISOString() }).eq('id', runId));
+}

@@ -1,0 +1,59 @@
+/** What a study's results page reads (the analyst views, under the caller's row-level security). */
+import { allRows, query, type PlatformClient } from './client.js';
+import type { DecisionTrial, Platform } from './contracts.js';
+
+/**
+ * What a study's analysis reads: its people's answers, and every model's answers on the study's
+ * stimulus set (a model's decisions do not depend on the study that asked for them).
+ */
+export async function studyDecisionTrials(client: PlatformClient, study: { id: string; stimulus_set_id: string }): Promise<DecisionTrial[]> {
+	const [people, models] = await Promise.all([
+		allRows<DecisionTrial>((from, to) => client.from('decision_trials').select('*').eq('study_id', study.id).eq('kind', 'human').order('created_at').order('image_id').range(from, to)),
+		allRows<DecisionTrial>((from, to) => client.from('decision_trials').select('*').eq('set_id', study.stimulus_set_id).eq('kind', 'model').order('created_at').order('image_id').range(from, to))
+	]);
+	return [...people, ...models];
+}
+
+export interface StudySession {
+	study_id: string;
+	session_id: string;
+	/** The observer id its answers carry (human:<participant>). */
+	observer: string;
+	platform: Platform;
+	status: 'started' | 'completed';
+	is_test: boolean;
+	started_at: string;
+	completed_at: string | null;
+	main_trials: number;
+}
+
+/** One row per session of a study, for the live overview. */
+export function studySessions(client: PlatformClient, studyId: string): Promise<StudySession[]> {
+	return allRows<StudySession>((from, to) => client.from('study_sessions').select('*').eq('study_id', studyId).order('started_at').range(from, to));
+}
+
+export interface ModelInfo {
+	id: string;
+	name: string;
+	family: string;
+	imagenet_top1: number | null;
+}
+
+/** Every model the platform knows (name, family, published ImageNet top-1). */
+export function listModels(client: PlatformClient): Promise<ModelInfo[]> {
+	return query<ModelInfo[]>(client.from('models').select('id, name, family, imagenet_top1').order('id'));
+}
+
+/** How many maps each source (clickme, model:<id>, ...) has for a set. */
+export async function mapSourcesOf(client: PlatformClient, setId: string): Promise<Record<string, number>> {
+	const rows = await allRows<{ source: string }>((from, to) => client.from('importance_maps').select('source').eq('set_id', setId).order('id').range(from, to));
+	const counts: Record<string, number> = {};
+	for (const r of rows) counts[r.source] = (counts[r.source] ?? 0) + 1;
+	return counts;
+}
+
+/** The fully revealed stimulus file of each image of a set (relative to the set's base_url). */
+export async function fullRevealFiles(client: PlatformClient, setId: string): Promise<Record<string, string>> {
+	const rows = await allRows<{ image_id: string; file: string }>((from, to) => client.from('stimuli').select('image_id, file').eq('set_id', setId).eq('reveal', 1).order('image_id').range(from, to));
+	return Object.fromEntries(rows.map((r) => [r.image_id, r.file]));
+}
