@@ -20,6 +20,7 @@ import { readFile } from 'node:fs/promises';
 import { createNodeClient } from '../src/data/node.js';
 import { startLocalStandin } from '../src/standin/index.js';
 import { ensureDemoSet, newestMtime } from './demo-set.js';
+import { numberOption, NUMBER_RULES } from '../src/lib/command-line.js';
 
 const { values } = parseArgs({
 	options: {
@@ -41,16 +42,8 @@ if (values.help) {
 	process.exit(0);
 }
 
-function port(name: string, value: string): number {
-	const n = Number(value);
-	if (!Number.isInteger(n) || n < 1 || n > 65535) {
-		console.error(`--${name} must be a port number from 1 to 65535 (got "${value}")`);
-		process.exit(2);
-	}
-	return n;
-}
-const appPort = port('port', values.port);
-const apiPort = port('api-port', values['api-port']);
+const appPort = numberOption('port', values.port, ...NUMBER_RULES.port)!;
+const apiPort = numberOption('api-port', values['api-port'], ...NUMBER_RULES.port)!;
 
 function buildIfStale() {
 	const stamp = 'build/index.js';

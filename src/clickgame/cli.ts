@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { clickmeSet, signInResearcher } from '../data/index.js';
 import { createNodeClient } from '../data/node.js';
-import { commandOrUsage, fail, numberOption } from '../lib/command-line.js';
+import { commandOrUsage, fail, numberOption, NUMBER_RULES } from '../lib/command-line.js';
 import { mapToPng } from '../stimuli/importance-map.js';
 import { loadStimulusSet } from '../stimuli/load.js';
 import { DEFAULT_AGGREGATION, type AggregationOptions } from './aggregate.js';
@@ -58,12 +58,11 @@ if (values.mode !== 'game' && values.mode !== 'annotation') fail(`--mode must be
 
 const number = (name: 'min-players' | 'splits' | 'seed' | 'min-strokes' | 'leave-one-out-sd' | 'blur-diameter', fallback: number, check: (n: number) => boolean, rule: string) =>
 	numberOption(name, values[name], check, rule) ?? fallback;
-const positiveInteger = (n: number) => Number.isInteger(n) && n >= 1;
 const options: AggregationOptions = {
 	minPlayers: number('min-players', DEFAULT_AGGREGATION.minPlayers, (n) => Number.isInteger(n) && n >= 2, 'an integer of at least 2'),
-	splits: number('splits', DEFAULT_AGGREGATION.splits, positiveInteger, 'a positive integer'),
+	splits: number('splits', DEFAULT_AGGREGATION.splits, ...NUMBER_RULES.positiveInteger),
 	seed: number('seed', DEFAULT_AGGREGATION.seed, Number.isInteger, 'an integer'),
-	minStrokes: number('min-strokes', DEFAULT_AGGREGATION.minStrokes, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer'),
+	minStrokes: number('min-strokes', DEFAULT_AGGREGATION.minStrokes, ...NUMBER_RULES.nonNegativeInteger),
 	excludeTouch: values['exclude-touch'] ?? DEFAULT_AGGREGATION.excludeTouch,
 	leaveOneOutSd: number('leave-one-out-sd', DEFAULT_AGGREGATION.leaveOneOutSd, (n) => n > 0, 'a positive number'),
 	blurDiameter: number('blur-diameter', DEFAULT_AGGREGATION.blurDiameter, (n) => n >= 1, 'a number of at least 1')

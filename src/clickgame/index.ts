@@ -9,4 +9,4 @@ export { flagPlayers, leaveOneOut, splitHalfReliability, type ImagePlayers, type
 export { aggregateClickme, DEFAULT_AGGREGATION, type AggregationOptions, type ClickmeAggregate, type StoredRound } from './aggregate.js';
 export { roundScore } from './score.js';
 export { PaintedRound } from './round.js';
-export { clickmeQueue, endItem, roundItem, strokeItem } from './recording.js';
+export { clickmeQueue, RoundRecorder } from './recording.js';

@@ -11,9 +11,42 @@ export function clickmeQueue(client: PlatformClient, storage: QueueStorage, user
 	return new TrialQueue<ClickmeItem>({ storage, key: `slp:clickme:${userId}`, send: (items) => recordClickme(client, items), onChange });
 }
 
-export const roundItem = (fields: Omit<Extract<ClickmeItem, { kind: 'round' }>, 'kind'>): ClickmeItem => ({ kind: 'round', ...fields });
+type RoundFields = Extract<ClickmeItem, { kind: 'round' }>;
+type Device = RoundFields['device'];
 
-export const strokeItem = (roundId: string, index: number, stroke: Stroke): ClickmeItem => ({
+/**
+ * One round on its way to the database, for the game and the annotation page alike: the round
+ * row goes into the queue with its first stroke (so its device is the pointer that painted), or
+ * with its end when nothing was painted; then each stroke in order; then the end.
+ */
+export class RoundRecorder {
+	readonly id = crypto.randomUUID();
+	private started = false;
+	private strokes = 0;
+
+	constructor(
+		private readonly queue: TrialQueue<ClickmeItem>,
+		private readonly round: Omit<RoundFields, 'kind' | 'id' | 'device'>
+	) {}
+
+	stroke(stroke: Stroke, device: Device): void {
+		this.start(device);
+		this.queue.enqueue(strokeItem(this.id, this.strokes++, stroke));
+	}
+
+	end(outcome: Extract<ClickmeItem, { kind: 'end' }>['outcome'], score: number | null, revealedFraction: number): void {
+		this.start('mouse');
+		this.queue.enqueue(endItem(this.id, outcome, score, revealedFraction));
+	}
+
+	private start(device: Device): void {
+		if (this.started) return;
+		this.started = true;
+		this.queue.enqueue({ kind: 'round', id: this.id, ...this.round, device });
+	}
+}
+
+const strokeItem = (roundId: string, index: number, stroke: Stroke): ClickmeItem => ({
 	kind: 'stroke',
 	id: crypto.randomUUID(),
 	round_id: roundId,
@@ -22,7 +55,7 @@ export const strokeItem = (roundId: string, index: number, stroke: Stroke): Clic
 	points: stroke.points.map(([x, y, t]) => [Math.round(x * 100) / 100, Math.round(y * 100) / 100, t])
 });
 
-export const endItem = (roundId: string, outcome: Extract<ClickmeItem, { kind: 'end' }>['outcome'], score: number | null, revealedFraction: number): ClickmeItem => ({
+const endItem = (roundId: string, outcome: Extract<ClickmeItem, { kind: 'end' }>['outcome'], score: number | null, revealedFraction: number): ClickmeItem => ({
 	kind: 'end',
 	id: crypto.randomUUID(),
 	round_id: roundId,

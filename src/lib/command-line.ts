@@ -26,3 +26,12 @@ export function numberOption(name: string, text: string | undefined, check: (x: 
 	if (text.trim() === '' || !check(x)) fail(`--${name} must be ${rule} (got "${text}")`);
 	return x;
 }
+
+type Rule = readonly [check: (x: number) => boolean, rule: string];
+
+/** Rules the command lines share, for `numberOption(name, text, ...NUMBER_RULES.port)`. */
+export const NUMBER_RULES = {
+	nonNegativeInteger: [(x: number) => Number.isInteger(x) && x >= 0, 'a non-negative integer'],
+	positiveInteger: [(x: number) => Number.isInteger(x) && x >= 1, 'a positive integer'],
+	port: [(x: number) => Number.isInteger(x) && x >= 1 && x <= 65535, 'a port number from 1 to 65535']
+} as const satisfies Record<string, Rule>;

@@ -11,17 +11,11 @@ import cliProgress from 'cli-progress';
 import { parseArgs } from 'node:util';
 import { buildStimulusSet, writeCenterBiasMaps } from './build-set.js';
 import { STIMULUS_DEFAULTS } from './config.js';
-import { fail, commandOrUsage } from '../lib/command-line.js';
+import { fail, commandOrUsage, numberOption, NUMBER_RULES } from '../lib/command-line.js';
 
 const USAGE = `usage:
   npm run stimuli -- build --images DIR --maps DIR --out DIR [--levels ${STIMULUS_DEFAULTS.levels}] [--seed ${STIMULUS_DEFAULTS.seed}] [--name NAME] [--map-source uploaded|center-bias|clickme|model:<id>]
   npm run stimuli -- center-bias --images DIR --out DIR`;
-
-function integer(value: string | undefined, name: string, fallback: number): number {
-	if (value === undefined) return fallback;
-	if (!/^\d+$/.test(value)) fail(`--${name} must be a non-negative integer (got "${value}")`);
-	return Number(value);
-}
 
 const { positionals, values } = parseArgs({
 	allowPositionals: true,
@@ -52,8 +46,8 @@ try {
 			imagesDir: values.images,
 			mapsDir: values.maps,
 			outDir: values.out,
-			levels: integer(values.levels, 'levels', STIMULUS_DEFAULTS.levels),
-			seed: integer(values.seed, 'seed', STIMULUS_DEFAULTS.seed),
+			levels: numberOption('levels', values.levels, ...NUMBER_RULES.nonNegativeInteger) ?? STIMULUS_DEFAULTS.levels,
+			seed: numberOption('seed', values.seed, ...NUMBER_RULES.nonNegativeInteger) ?? STIMULUS_DEFAULTS.seed,
 			name: values.name,
 			mapSource: values['map-source'],
 			onProgress: (done, total, image) => {
