@@ -18,6 +18,7 @@ import cliProgress from 'cli-progress';
 import { importImportanceMaps, importStimulusSet } from '../src/data/index.js';
 import { readFile } from 'node:fs/promises';
 import { createNodeClient } from '../src/data/node.js';
+import { defaultModelDir } from '../src/inference/model-dir.js';
 import { startLocalStandin } from '../src/standin/index.js';
 import { ensureDemoSet, newestMtime } from './demo-set.js';
 import { numberOption, NUMBER_RULES } from '../src/lib/command-line.js';
@@ -29,7 +30,7 @@ const { values } = parseArgs({
 		host: { type: 'string', default: '127.0.0.1' },
 		data: { type: 'string', default: '.local/standin' },
 		stimuli: { type: 'string', default: '.local/stimuli' },
-		models: { type: 'string', default: process.env.MODEL_DIR ?? path.resolve('..', 'shared', 'models') },
+		models: { type: 'string', default: defaultModelDir() },
 		'database-url': { type: 'string' },
 		dev: { type: 'boolean', default: false },
 		'log-requests': { type: 'boolean', default: false },

@@ -7,5 +7,5 @@ export type GuessRequest = { type: 'load'; entry: ModelEntry; modelUrl: string; 
 
 export type GuessMessage =
 	| { type: 'ready'; backend: string }
-	| { type: 'guess'; id: number; top: ClassScore[]; p_animal: number }
+	| { type: 'guess'; id: number; top: ClassScore[] }
 	| { type: 'error'; message: string };

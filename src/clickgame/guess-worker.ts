@@ -24,8 +24,8 @@ self.onmessage = async (event: MessageEvent<GuessRequest>) => {
 			await classifier;
 		} else {
 			if (!classifier) throw new Error('the guessing network is not loaded');
-			const [decision] = await (await classifier).classify([request.image]);
-			post({ type: 'guess', id: request.id, top: decision!.top5, p_animal: decision!.p_animal });
+			const [prediction] = await (await classifier).classify([request.image]);
+			post({ type: 'guess', id: request.id, top: prediction!.top5 });
 		}
 	} catch (error) {
 		post({ type: 'error', message: (error as Error).message });

@@ -8,9 +8,9 @@ import type { ModelEntry } from '../inference/registry.js';
 import type { RgbImage } from '../stimuli/image.js';
 import type { GuessMessage, GuessRequest } from './guess-protocol.js';
 
+/** The network's guess: its top classes (the game asks for classes, not a task's answer). */
 export interface Guess {
 	top: ClassScore[];
-	p_animal: number;
 }
 
 export interface Guesser {
@@ -41,7 +41,7 @@ export function startGuesser(entry: ModelEntry, modelUrl: string, backend: strin
 			} else if (busy && message.id === busy.id) {
 				const image = busy.image;
 				busy = null;
-				onGuess({ top: message.top, p_animal: message.p_animal }, image);
+				onGuess({ top: message.top }, image);
 				if (waiting) {
 					const next = waiting;
 					waiting = null;

@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { loadStimulusSet } from '../stimuli/load.js';
 import { rgbFromPng } from '../stimuli/png.js';
+import { taskOf, type TaskId } from '../stimuli/task.js';
 import { BACKEND_PREFERENCE, type BackendName } from './backends.js';
 import { useBrowserBackend } from './browser-backends.js';
 import { preprocessBatch } from './preprocess.js';
@@ -45,9 +46,9 @@ export interface ModelBenchmarkOptions {
 }
 
 /** Images per second through the worker; the clock runs from 'ready' (loaded, warmed up) to the end. */
-async function timeWorker(entry: ModelEntry, url: string, backend: BackendName, jobs: WorkerJob[], batchSize: number, saliency: boolean): Promise<{ rate: number; backend: string }> {
+async function timeWorker(entry: ModelEntry, url: string, backend: BackendName, jobs: WorkerJob[], task: TaskId, batchSize: number, saliency: boolean): Promise<{ rate: number; backend: string }> {
 	let start = 0;
-	const handle = runInWorker({ type: 'run', entry, modelUrl: url, backend, jobs, batchSize, saliency, warmUp: true }, { onReady: () => (start = performance.now()) });
+	const handle = runInWorker({ type: 'run', entry, modelUrl: url, backend, jobs, task, batchSize, saliency, warmUp: true }, { onReady: () => (start = performance.now()) });
 	const { outcome, backend: ran } = await handle.finished;
 	const elapsed = performance.now() - start;
 	if (outcome !== 'done' || !ran) throw new Error(`${entry.id} on ${backend}: the worker run ended ${outcome}`);
@@ -80,21 +81,22 @@ export async function benchmarkModels(options: ModelBenchmarkOptions): Promise<M
 	const stimuli = set.manifest.stimuli.filter((s) => s.level_index === full);
 	if (stimuli.length < options.images) throw new Error(`the set has ${stimuli.length} fully revealed stimuli, fewer than the ${options.images} asked for`);
 	const jobs = workerJobs(set, stimuli.slice(0, options.images), location.origin);
+	const task = taskOf(set.manifest).id;
 	const rows: ModelBenchmarkRow[] = [];
 	for (const backend of options.backends) {
 		for (const entry of options.models) {
 			const url = await modelUrl(entry, location.origin);
 			const status = (what: string) => options.onStatus?.(`${entry.id} on ${backend}: ${what}`);
 			status('worker, batch 1');
-			const batch1 = await timeWorker(entry, url, backend, jobs, 1, false);
+			const batch1 = await timeWorker(entry, url, backend, jobs, task, 1, false);
 			status('worker, batch 16');
-			const batch16 = await timeWorker(entry, url, backend, jobs, 16, false);
+			const batch16 = await timeWorker(entry, url, backend, jobs, task, 16, false);
 			status('naive');
 			const naive = await timeNaive(url, entry, backend, jobs);
 			let saliency: number | null = null;
 			if (options.saliencyMaps > 0) {
 				status('saliency');
-				saliency = (await timeWorker(entry, url, backend, jobs.slice(0, options.saliencyMaps), 1, true)).rate;
+				saliency = (await timeWorker(entry, url, backend, jobs.slice(0, options.saliencyMaps), task, 1, true)).rate;
 			}
 			rows.push({
 				model: entry.id,

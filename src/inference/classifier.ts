@@ -1,7 +1,8 @@
 /**
  * load(entry, source) -> Classifier: a loaded model with a small interface, in the spirit of
- * tfjs-models. It checks the model really outputs ImageNet-1k classes, gives decisions in the
- * standard order (classes.ts) and saliency maps:
+ * tfjs-models. It checks the model really outputs ImageNet-1k classes (as many values as its
+ * output order's adapter expects), gives predictions in the standard order (classes.ts) - the
+ * stimulus set's task turns them into answers, in run.ts - and saliency maps:
  *   saliency(x) = max over colour channels of |d logit_target / d x|, with x the stimulus as
  *   given (its own resolution, 0..255), differentiated through resizing and scaling - the
  *   Harmonization code's definition. The target is the listed class the model scores highest.
@@ -13,30 +14,21 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ImportanceMap } from '../stimuli/importance-map.js';
 import type { RgbImage } from '../stimuli/image.js';
-import { DARKNET_TO_STANDARD, decide, type Decision } from './classes.js';
+import { outputAdapter, predict, type Prediction } from './classes.js';
 import { preprocessBatch, preprocessTensor } from './preprocess.js';
 import type { ModelEntry } from './registry.js';
 import { withWasmBridges } from './wasm-bridge.js';
 
 export interface Classifier {
 	readonly entry: ModelEntry;
-	/** Decisions for a batch of images (any size; resized to the model's input). */
-	classify(images: readonly RgbImage[]): Promise<Decision[]>;
+	/** Predictions (standard-order probabilities, top 5) for a batch of images (any size; resized to the model's input). */
+	classify(images: readonly RgbImage[]): Promise<Prediction[]>;
 	/** Saliency at the image's resolution for the best-scoring of `targets` (standard indices), or the top class. */
 	saliency(image: RgbImage, targets?: readonly number[]): Promise<{ map: ImportanceMap; target: number }>;
 	dispose(): void;
 }
 
 export class ModelLoadError extends Error {}
-
-const expectedOutputs = (entry: ModelEntry) => (entry.outputOrder.kind === 'background-first' ? 1001 : 1000);
-
-/** Index in the model's own output of a standard class. */
-function modelIndex(entry: ModelEntry, standard: number): number {
-	if (entry.outputOrder.kind === 'darknet') return DARKNET_TO_STANDARD.indexOf(standard);
-	if (entry.outputOrder.kind === 'background-first') return standard + 1;
-	return standard;
-}
 
 export async function loadClassifier(entry: ModelEntry, source: string | tf.io.IOHandler): Promise<Classifier> {
 	let model: tf.LayersModel | tf.GraphModel;
@@ -55,15 +47,16 @@ export async function loadClassifier(entry: ModelEntry, source: string | tf.io.I
 		}
 	}
 	const size = entry.inputSize;
+	const adapter = outputAdapter(entry);
 	const run = (m: tf.LayersModel | tf.GraphModel, x: tf.Tensor) => (m.predict(x) as tf.Tensor).reshape([x.shape[0]!, -1]);
 
 	// The output must be the ImageNet-1k classes (plus background where declared).
 	const probe = tf.tidy(() => run(model, tf.zeros([1, size, size, 3])));
 	const outputs = probe.shape[1];
 	probe.dispose();
-	if (outputs !== expectedOutputs(entry)) {
+	if (outputs !== adapter.outputs) {
 		model.dispose();
-		throw new ModelLoadError(`${entry.id} outputs ${outputs} values, not the ${expectedOutputs(entry)} ImageNet-1k classes the platform compares`);
+		throw new ModelLoadError(`${entry.id} outputs ${outputs} values, not the ${adapter.outputs} ImageNet-1k classes the platform compares`);
 	}
 
 	return {
@@ -73,7 +66,7 @@ export async function loadClassifier(entry: ModelEntry, source: string | tf.io.I
 			const output = tf.tidy(() => run(model, preprocessBatch(images, size, entry.preprocessing)));
 			const values = await output.data(); // never dataSync(): it lost the WebGPU device
 			output.dispose();
-			return images.map((_, i) => decide(values.subarray(i * outputs, (i + 1) * outputs), entry));
+			return images.map((_, i) => predict(values.subarray(i * outputs, (i + 1) * outputs), entry));
 		},
 		saliency(image, targets) {
 			return withWasmBridges(async () => {
@@ -81,8 +74,8 @@ export async function loadClassifier(entry: ModelEntry, source: string | tf.io.I
 				const scores = await logits.data();
 				logits.dispose();
 				const candidates = targets?.length ? targets : [...Array(1000).keys()];
-				const target = candidates.reduce((best, c) => (scores[modelIndex(entry, c)]! > scores[modelIndex(entry, best)]! ? c : best), candidates[0]!);
-				const index = modelIndex(entry, target);
+				const target = candidates.reduce((best, c) => (scores[adapter.modelIndex(c)]! > scores[adapter.modelIndex(best)]! ? c : best), candidates[0]!);
+				const index = adapter.modelIndex(target);
 				const gradient = tf.tidy(() => {
 					const pixels = tf.tensor4d(image.data, [1, image.height, image.width, 3], 'int32').toFloat();
 					const logit = (x: tf.Tensor) => {
@@ -102,4 +95,4 @@ export async function loadClassifier(entry: ModelEntry, source: string | tf.io.I
 	};
 }
 
-export type { Decision };
+export type { Prediction };

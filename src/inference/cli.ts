@@ -4,8 +4,9 @@
  * npm run models -- list
  *
  * Runs a model over a built stimulus set - the very files participants saw, checked against the
- * manifest's sha256 - with the fastest backend Node has here (WASM), and writes the decisions in
- * the analysis module's trial CSV (observer = model:<id>). --saliency also writes one map per
+ * manifest's sha256 - with the fastest backend Node has here (WASM), answers by the set's task
+ * (src/stimuli/task.ts), writes the decisions in the analysis module's trial CSV (observer =
+ * model:<id>) and prints the accuracy per reveal level. --saliency also writes one map per
  * stimulus (<dir>/<image>/<level>.png, 16-bit) and, for the fully revealed level, <dir>/<image>.png
  * - a `model:<id>` map set for the stimulus builder.
  */
@@ -17,10 +18,13 @@ import { parseArgs } from 'node:util';
 import { mapToPng } from '../stimuli/importance-map.js';
 import { fetchVerified, loadStimulusSet } from '../stimuli/load.js';
 import { rgbFromPng } from '../stimuli/png.js';
+import { taskOf } from '../stimuli/task.js';
 import { loadClassifier } from './classifier.js';
-import { defaultModelDir, folderModelHandler, useFastestNodeBackend } from './node.js';
+import { defaultModelDir } from './model-dir.js';
+import { folderModelHandler, useFastestNodeBackend } from './node.js';
 import { MODEL_REGISTRY, modelEntry } from './registry.js';
 import { runModel, type StimulusJob } from './run.js';
+import { tallyByLevel, tallyTotal } from '../analysis/accuracy.js';
 import { trialsToCsv } from '../analysis/trials.js';
 import { fail, commandOrUsage, numberOption } from '../lib/command-line.js';
 
@@ -80,7 +84,7 @@ try {
 		console.error(`${entry.id} on ${backend}: ${jobs.length} stimuli of set "${set.manifest.name}"${values.saliency ? ', with saliency' : ''}`);
 		const bar = new cliProgress.SingleBar({ format: '{bar} {value}/{total} stimuli | {eta_formatted} left', stream: process.stderr }, cliProgress.Presets.shades_classic);
 		bar.start(jobs.length, 0);
-		const trials = await runModel(classifier, jobs, { batchSize: batch, saliency: !!values.saliency, onProgress: (p) => bar.update(p.done) });
+		const trials = await runModel(classifier, jobs, { task: taskOf(set.manifest), batchSize: batch, saliency: !!values.saliency, onProgress: (p) => bar.update(p.done) });
 		bar.stop();
 		const csv = trialsToCsv(trials.map((t) => ({ observer: t.observer, kind: t.kind, image_id: t.image_id, category: t.category, reveal: t.reveal, response: t.response, rt_ms: null })));
 		await mkdir(path.dirname(path.resolve(values.out)), { recursive: true });
@@ -94,7 +98,9 @@ try {
 				if (t.level_index === full) await writeFile(path.join(values.saliency, `${t.image_id}.png`), png);
 			}
 		}
-		const correct = trials.filter((t) => t.correct).length;
+		const byLevel = tallyByLevel(trials);
+		for (const [level, v] of [...byLevel].sort((a, b) => a[0] - b[0])) console.log(`level ${level} (${(v.reveal * 100).toFixed(1)} % revealed): ${v.correct} / ${v.n} correct`);
+		const { correct } = tallyTotal(byLevel);
 		console.log(`wrote ${trials.length} decisions to ${values.out} (${correct} correct, ${((100 * correct) / trials.length).toFixed(1)} %)`);
 		classifier.dispose();
 	} else {

@@ -1,29 +1,23 @@
 /**
  * The Web Worker that runs models, so the page stays responsive: it selects a backend, loads
  * the model, fetches each stimulus (checking its sha256 against the manifest), classifies in
- * batches and posts results, progress and a time estimate back; `cancel` stops after the batch.
+ * batches, answers by the set's task and posts results, progress and a time estimate back;
+ * `cancel` stops after the batch.
  */
 /// <reference lib="webworker" />
 import * as tf from '@tensorflow/tfjs';
+import { fetchUrlVerified } from '../stimuli/load.js';
 import { rgbFromPng } from '../stimuli/png.js';
-import { sha256Hex } from '../stimuli/hash.js';
+import { taskOf } from '../stimuli/task.js';
 import type { BackendName } from './backends.js';
 import { useBrowserBackend } from './browser-backends.js';
 import { loadClassifier } from './classifier.js';
 import type { ModelEntry } from './registry.js';
 import { runModel, RunCancelled, type StimulusJob } from './run.js';
-import type { WorkerRequest, WorkerMessage, WorkerJob } from './worker-protocol.js';
+import type { WorkerRequest, WorkerMessage } from './worker-protocol.js';
 
 const post = (message: WorkerMessage, transfer: Transferable[] = []) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(message, transfer);
 let controller: AbortController | null = null;
-
-async function fetchStimulus(job: WorkerJob) {
-	const response = await fetch(job.url);
-	if (!response.ok) throw new Error(`could not load ${job.url} (HTTP ${response.status})`);
-	const bytes = new Uint8Array(await response.arrayBuffer());
-	if ((await sha256Hex(bytes)) !== job.sha256) throw new Error(`${job.url} does not match the manifest's sha256`);
-	return rgbFromPng(bytes);
-}
 
 async function run(request: Extract<WorkerRequest, { type: 'run' }>) {
 	controller = new AbortController();
@@ -33,7 +27,7 @@ async function run(request: Extract<WorkerRequest, { type: 'run' }>) {
 	console.log('model worker: loading', request.modelUrl);
 	const classifier = await loadClassifier(request.entry as ModelEntry, request.modelUrl);
 	try {
-		const jobs: StimulusJob[] = request.jobs.map((job) => ({ ...job, load: () => fetchStimulus(job) }));
+		const jobs: StimulusJob[] = request.jobs.map((job) => ({ ...job, load: async () => rgbFromPng(await fetchUrlVerified(job.url, job.sha256)) }));
 		if (request.warmUp && jobs[0]) {
 			const image = await jobs[0].load();
 			await classifier.classify([image]);
@@ -42,6 +36,7 @@ async function run(request: Extract<WorkerRequest, { type: 'run' }>) {
 		post({ type: 'ready' });
 		const tensorsBefore = tf.memory().numTensors;
 		await runModel(classifier, jobs, {
+			task: taskOf({ task: request.task }),
 			batchSize: request.batchSize,
 			saliency: request.saliency,
 			signal: controller.signal,

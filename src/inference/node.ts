@@ -1,11 +1,13 @@
 /**
  * Node-only helpers: load a model from a folder (model.json + weight shards) without
- * tfjs-node, and pick the fastest backend Node has here (WASM, else CPU).
+ * tfjs-node, and pick the fastest backend Node has here (WASM, else CPU). The folder's default
+ * is `defaultModelDir()` in model-dir.ts.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { selectBestBackend } from './backends.js';
 
 /** An IOHandler reading `dir/model.json` and its weight files, in manifest order. */
 export function folderModelHandler(dir: string): tf.io.IOHandler {
@@ -37,22 +39,7 @@ export function folderModelHandler(dir: string): tf.io.IOHandler {
 	};
 }
 
-/** WASM when it initializes (the fastest in Node without native bindings), else CPU. */
-export async function useFastestNodeBackend(preferred?: 'wasm' | 'cpu'): Promise<string> {
-	for (const name of preferred ? [preferred] : ['wasm', 'cpu']) {
-		try {
-			if (await tf.setBackend(name)) {
-				await tf.ready();
-				return name;
-			}
-		} catch {
-			// next
-		}
-	}
-	throw new Error('neither the wasm nor the cpu backend initialized');
-}
-
-/** The model folder configured for this machine: --models, MODEL_DIR, or ../shared/models. */
-export function defaultModelDir(): string {
-	return process.env.MODEL_DIR ?? path.resolve('..', 'shared', 'models');
+/** WASM when it initializes (the fastest in Node without native bindings), else CPU: `selectBestBackend` limited to the two. */
+export async function useFastestNodeBackend(preferred?: 'wasm' | 'cpu'): Promise<'wasm' | 'cpu'> {
+	return (await selectBestBackend(preferred ? [preferred] : ['wasm', 'cpu'])) as 'wasm' | 'cpu';
 }

@@ -1,33 +1,37 @@
 /**
  * A model run over stimuli: batched classification, optional saliency, progress with a time
- * estimate, cancellation. Results come in the trial shape people's answers have (observer =
- * "model:<id>"), so the analysis treats a model as just another observer.
+ * estimate, cancellation. Each prediction becomes an answer by the stimulus set's task (its
+ * decision mapping, src/stimuli/task.ts), and its correctness by the task's rule (`isCorrect`).
+ * Results come in the trial shape people's answers have (observer = "model:<id>"), so the
+ * analysis treats a model as just another observer.
  */
 import type { ImportanceMap } from '../stimuli/importance-map.js';
 import type { RgbImage } from '../stimuli/image.js';
-import type { ClassScore } from './classes.js';
+import { isCorrect, type Category, type Task } from '../stimuli/task.js';
+import { decide, type ClassScore } from './classes.js';
 import type { Classifier } from './classifier.js';
 
-export interface StimulusJob {
+export interface StimulusJob<C extends string = Category> {
 	stimulus_id: string;
 	image_id: string;
-	category: 'animal' | 'non_animal';
+	category: C;
 	reveal: number;
 	level_index: number;
 	imagenet_classes: number[];
 	load(): Promise<RgbImage>;
 }
 
-export interface ModelTrial {
+export interface ModelTrial<C extends string = Category> {
 	stimulus_id: string;
 	observer: string;
 	kind: 'model';
 	image_id: string;
-	category: 'animal' | 'non_animal';
+	category: C;
 	reveal: number;
 	level_index: number;
-	response: 'animal' | 'non_animal';
-	p_animal: number;
+	response: C;
+	/** The task's score of each category (for animal vs non-animal: P(animal), P(non_animal)). */
+	scores: Record<C, number>;
 	top5: ClassScore[];
 	correct: boolean;
 	saliency: { map: ImportanceMap; target: number } | null;
@@ -40,13 +44,15 @@ export interface RunProgress {
 	remainingMs: number | null;
 }
 
-export interface RunOptions {
+export interface RunOptions<C extends string = Category> {
+	/** The stimulus set's task (`taskOf(manifest)`): its decision mapping gives the answers. */
+	task: Pick<Task<C>, 'categories' | 'decisionMapping'>;
 	batchSize?: number;
 	saliency?: boolean;
 	signal?: AbortSignal;
 	onProgress?: (progress: RunProgress) => void;
 	/** Called with each batch's results as soon as they exist (e.g. to store them). */
-	onBatch?: (trials: ModelTrial[]) => Promise<void> | void;
+	onBatch?: (trials: ModelTrial<C>[]) => Promise<void> | void;
 }
 
 export class RunCancelled extends Error {
@@ -55,20 +61,20 @@ export class RunCancelled extends Error {
 	}
 }
 
-export async function runModel(classifier: Classifier, jobs: readonly StimulusJob[], options: RunOptions = {}): Promise<ModelTrial[]> {
+export async function runModel<C extends string>(classifier: Classifier, jobs: readonly StimulusJob<C>[], options: RunOptions<C>): Promise<ModelTrial<C>[]> {
 	const batchSize = options.batchSize ?? 16;
 	const observer = `model:${classifier.entry.id}`;
-	const results: ModelTrial[] = [];
+	const results: ModelTrial<C>[] = [];
 	const started = Date.now();
 	options.onProgress?.({ done: 0, total: jobs.length, remainingMs: null });
 	for (let i = 0; i < jobs.length; i += batchSize) {
 		if (options.signal?.aborted) throw new RunCancelled(results.length);
 		const batch = jobs.slice(i, i + batchSize);
 		const images = await Promise.all(batch.map((job) => job.load()));
-		const decisions = await classifier.classify(images);
-		const trials: ModelTrial[] = [];
+		const predictions = await classifier.classify(images);
+		const trials: ModelTrial<C>[] = [];
 		for (const [j, job] of batch.entries()) {
-			const decision = decisions[j]!;
+			const decision = decide(predictions[j]!, options.task);
 			trials.push({
 				stimulus_id: job.stimulus_id,
 				observer,
@@ -78,9 +84,9 @@ export async function runModel(classifier: Classifier, jobs: readonly StimulusJo
 				reveal: job.reveal,
 				level_index: job.level_index,
 				response: decision.response,
-				p_animal: decision.p_animal,
+				scores: decision.scores,
 				top5: decision.top5,
-				correct: decision.response === job.category,
+				correct: isCorrect(decision.response, job.category),
 				saliency: options.saliency ? await classifier.saliency(images[j]!, job.imagenet_classes) : null
 			});
 		}

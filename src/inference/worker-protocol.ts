@@ -1,4 +1,5 @@
 /** Messages between a page and the model worker. */
+import type { TaskId } from '../stimuli/task.js';
 import type { ModelEntry } from './registry.js';
 import type { ModelTrial, RunProgress, StimulusJob } from './run.js';
 
@@ -12,6 +13,8 @@ export type WorkerRequest =
 			modelUrl: string;
 			backend: string;
 			jobs: WorkerJob[];
+			/** The stimulus set's task (`taskOf(manifest).id`): how predictions become answers. */
+			task: TaskId;
 			batchSize: number;
 			saliency: boolean;
 			/** Run the first job once, unrecorded, before starting (for benchmarks: first calls compile shaders and kernels). */

@@ -67,6 +67,16 @@ describe('building a stimulus set from folders', () => {
 		expect(manifest.stimuli.map((s) => s.revealed_pixels)).toEqual([8, 77, 768, 8, 77, 768]); // round(p x 768)
 	});
 
+	it('records the task when one is named (none: the default task, not recorded), and checks categories against it', async () => {
+		const { images, maps, out } = await fixture('task');
+		const manifest = await buildStimulusSet({ imagesDir: images, mapsDir: maps, outDir: out, levels: 2, task: 'animal-vs-non-animal' });
+		expect(manifest.task).toBe('animal-vs-non-animal');
+		expect(checkManifest(JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8'))).task).toBe('animal-vs-non-animal');
+		const plain = await fixture('no-task');
+		expect('task' in (await buildStimulusSet({ imagesDir: plain.images, mapsDir: plain.maps, outDir: plain.out, levels: 2 }))).toBe(false);
+		await expect(buildStimulusSet({ imagesDir: images, mapsDir: maps, outDir: out, task: 'no-such-task' as 'animal-vs-non-animal' })).rejects.toThrow('unknown task "no-such-task"');
+	});
+
 	it('gives byte-identical files for the same inputs and seed', async () => {
 		const first = await fixture('det1'), second = await fixture('det2');
 		await buildStimulusSet({ imagesDir: first.images, mapsDir: first.maps, outDir: first.out, levels: 3, seed: 3, name: 'same' });

@@ -13,12 +13,13 @@ import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promise
 import path from 'node:path';
 import sharp from 'sharp';
 import { buildImageStimuli, SEEDING_RULE, type ImageInput } from './build.js';
-import { CATEGORIES, STIMULUS_DEFAULTS, type Category } from './config.js';
+import { STIMULUS_DEFAULTS, type Category } from './config.js';
 import { sha256Hex } from './hash.js';
 import { centerBiasMap, checkImportanceMap, checkMapSource, mapFromJson, mapFromPng, mapToPng, type ImportanceMap } from './importance-map.js';
 import type { RgbImage } from './image.js';
 import { revealLevels } from './levels.js';
 import { MANIFEST_FORMAT, type StimulusSetManifest } from './manifest.js';
+import { taskOf, type TaskId } from './task.js';
 
 export interface PhotoCatalogEntry {
 	id: string;
@@ -40,6 +41,8 @@ export interface BuildSetOptions {
 	name?: string;
 	/** Where the maps come from: clickme, center-bias, uploaded or model:<id>. */
 	mapSource?: string;
+	/** The observers' task (task.ts), recorded in the manifest; absent: the default task, not recorded. */
+	task?: TaskId;
 	onProgress?: (done: number, total: number, imageId: string) => void;
 }
 
@@ -54,10 +57,11 @@ export class InputError extends Error {
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp'];
 
-export async function readCatalog(imagesDir: string): Promise<PhotoCatalogEntry[]> {
+export async function readCatalog(imagesDir: string, task?: TaskId): Promise<PhotoCatalogEntry[]> {
 	const file = path.join(imagesDir, 'photos.json');
+	const categories: readonly string[] = taskOf({ task }).categories;
 	if (!existsSync(file)) {
-		throw new InputError(file, 'missing: list each photo as {"id", "category": "animal" | "non_animal", "imagenet_classes": [...]} in {"images": [...]}');
+		throw new InputError(file, `missing: list each photo as {"id", "category": ${categories.map((c) => JSON.stringify(c)).join(' | ')}, "imagenet_classes": [...]} in {"images": [...]}`);
 	}
 	let parsed: { images?: PhotoCatalogEntry[] };
 	try {
@@ -72,7 +76,7 @@ export async function readCatalog(imagesDir: string): Promise<PhotoCatalogEntry[
 		if (typeof entry.id !== 'string' || !ID_PATTERN.test(entry.id)) throw new InputError(file, `${where}.id must be letters, digits, _ . - (got ${JSON.stringify(entry.id)})`);
 		if (seen.has(entry.id)) throw new InputError(file, `${where}.id "${entry.id}" appears twice`);
 		seen.add(entry.id);
-		if (!(CATEGORIES as readonly string[]).includes(entry.category)) throw new InputError(file, `${entry.id}: category must be animal or non_animal (got ${JSON.stringify(entry.category)})`);
+		if (!categories.includes(entry.category)) throw new InputError(file, `${entry.id}: category must be ${categories.join(' or ')} (got ${JSON.stringify(entry.category)})`);
 		if (!Array.isArray(entry.imagenet_classes) || entry.imagenet_classes.some((c) => !Number.isInteger(c) || c < 0 || c > 999)) {
 			throw new InputError(file, `${entry.id}: imagenet_classes must be standard ImageNet-1k indices 0..999`);
 		}
@@ -125,7 +129,7 @@ export async function buildStimulusSet(options: BuildSetOptions): Promise<Stimul
 	}
 
 	// 1. Read and check every input before writing anything.
-	const catalog = await readCatalog(options.imagesDir);
+	const catalog = await readCatalog(options.imagesDir, options.task);
 	const inputs: ImageInput[] = [];
 	for (const entry of catalog) {
 		const image = await decodePhoto(await findImageFile(options.imagesDir, entry));
@@ -144,7 +148,7 @@ export async function buildStimulusSet(options: BuildSetOptions): Promise<Stimul
 	const staging = `${outDir}.partial-${process.pid}`;
 	await rm(staging, { recursive: true, force: true });
 	try {
-		const manifest: StimulusSetManifest = { format: MANIFEST_FORMAT, name, seed, levels, map_source: mapSource, seeding: SEEDING_RULE, images: [], stimuli: [] };
+		const manifest: StimulusSetManifest = { format: MANIFEST_FORMAT, name, ...(options.task ? { task: options.task } : {}), seed, levels, map_source: mapSource, seeding: SEEDING_RULE, images: [], stimuli: [] };
 		for (const [i, input] of inputs.entries()) {
 			const built = await buildImageStimuli(name, input, levels, seed);
 			for (const file of built.files) {

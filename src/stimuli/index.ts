@@ -25,4 +25,4 @@ export { centeringShift, composeStimulus, importanceOrder, topKMask, type Shift 
 export { buildImageStimuli, SEEDING_RULE, type BuiltFile, type BuiltImage, type ImageInput } from './build.js';
 export { checkManifest, MANIFEST_FORMAT, type Attribution, type ImageRecord, type StimulusRecord, type StimulusSetManifest } from './manifest.js';
 export { sha256Hex, stableUuid } from './hash.js';
-export { loadStimulusSet, fetchVerified, type LoadedStimulusSet } from './load.js';
+export { loadStimulusSet, fetchVerified, fetchUrlVerified, type LoadedStimulusSet } from './load.js';

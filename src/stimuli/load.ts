@@ -25,10 +25,15 @@ export async function loadStimulusSet(baseUrl: string, fetcher: Fetch = fetch): 
 
 /** Fetches a file of the set and refuses it unless its sha256 matches the manifest's. */
 export async function fetchVerified(set: LoadedStimulusSet, file: string, sha256: string, fetcher: Fetch = fetch): Promise<Uint8Array> {
-	const response = await fetcher(set.url(file));
-	if (!response.ok) throw new Error(`could not load ${set.url(file)} (HTTP ${response.status})`);
+	return fetchUrlVerified(set.url(file), sha256, fetcher, file);
+}
+
+/** Fetches a file of a set by its absolute URL (a Web Worker has no loaded set) and refuses it unless its sha256 matches the manifest's. */
+export async function fetchUrlVerified(url: string, sha256: string, fetcher: Fetch = fetch, name = url): Promise<Uint8Array> {
+	const response = await fetcher(url);
+	if (!response.ok) throw new Error(`could not load ${url} (HTTP ${response.status})`);
 	const bytes = new Uint8Array(await response.arrayBuffer());
 	const actual = await sha256Hex(bytes);
-	if (actual !== sha256) throw new Error(`${file} does not match the manifest (sha256 ${actual}, expected ${sha256}): the set was rebuilt or altered`);
+	if (actual !== sha256) throw new Error(`${name} does not match the manifest (sha256 ${actual}, expected ${sha256}): the set was rebuilt or altered`);
 	return bytes;
 }

@@ -3,7 +3,8 @@
  * which files people and models are shown, with their sha256, so both see byte-identical stimuli.
  * Paths are relative to the manifest's folder.
  */
-import { CATEGORIES, type Category } from './config.js';
+import type { Category } from './config.js';
+import { isTaskId, taskOf, TASKS, type TaskId } from './task.js';
 
 export const MANIFEST_FORMAT = 'see-like-people/stimulus-set@1';
 
@@ -54,6 +55,8 @@ export interface StimulusRecord {
 export interface StimulusSetManifest {
 	format: typeof MANIFEST_FORMAT;
 	name: string;
+	/** The observers' task (task.ts): its categories and how a model's outputs map onto them. Absent: the default task, animal vs non-animal. */
+	task?: TaskId;
 	seed: number;
 	levels: number[];
 	map_source: string;
@@ -71,9 +74,11 @@ export function checkManifest(value: unknown): StimulusSetManifest {
 	if (!Array.isArray(m.images) || !Array.isArray(m.stimuli) || !Array.isArray(m.levels)) {
 		throw new Error('manifest must have images, stimuli and levels arrays');
 	}
+	if (m.task !== undefined && !isTaskId(m.task)) throw new Error(`manifest task must be one of ${Object.keys(TASKS).join(', ')} (got ${JSON.stringify(m.task)})`);
+	const categories: readonly string[] = taskOf(m).categories;
 	const images = new Set<string>();
 	for (const image of m.images) {
-		if (!(CATEGORIES as readonly string[]).includes(image.category)) throw new Error(`image ${image.image_id}: category must be animal or non_animal`);
+		if (!categories.includes(image.category)) throw new Error(`image ${image.image_id}: category must be ${categories.join(' or ')}`);
 		images.add(image.image_id);
 	}
 	for (const s of m.stimuli) {

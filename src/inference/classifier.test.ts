@@ -1,0 +1,169 @@
+/**
+ * The classifier's contract on small fake models built here (a convolution, pooling and a dense
+ * layer of 1000 or 1001 outputs, no trained weights; as tfjs-models tests its models), so it runs
+ * without any model folder: output counts checked at load, each output order mapped to the
+ * standard order, logits through `logitsLayer`, saliency's target and shape, the run's answers by
+ * the task given, and no tensors left behind (tf.memory()). Real models: models.test.ts.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RgbImage } from '../stimuli/image.js';
+import { classRange, TASKS, type Task } from '../stimuli/task.js';
+import { DARKNET_TO_STANDARD } from './classes.js';
+import { loadClassifier, ModelLoadError, type Classifier } from './classifier.js';
+import { folderModelHandler, useFastestNodeBackend } from './node.js';
+import { customModelEntry, type ModelEntry, type OutputOrder } from './registry.js';
+import { runModel, RunCancelled, type ModelTrial, type StimulusJob } from './run.js';
+
+const INPUT = 16;
+
+/**
+ * A model [N, 16, 16, 3] -> [N, outputs] whose dense layer "logits" has small seeded weights and
+ * the given biases, so the biases decide the ranking; `softmax` adds a softmax layer after it.
+ */
+async function fakeModel(outputs: number, biases: Record<number, number>, softmax = false): Promise<tf.io.IOHandler> {
+	const input = tf.input({ shape: [INPUT, INPUT, 3] });
+	const conv = tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.randomNormal({ seed: 1 }) }).apply(input);
+	const pooled = tf.layers.globalAveragePooling2d({}).apply(conv);
+	const dense = tf.layers.dense({ units: outputs, name: 'logits', kernelInitializer: tf.initializers.randomNormal({ stddev: 0.01, seed: 2 }) });
+	const logits = dense.apply(pooled) as tf.SymbolicTensor;
+	const model = tf.model({ inputs: input, outputs: softmax ? (tf.layers.activation({ activation: 'softmax' }).apply(logits) as tf.SymbolicTensor) : logits });
+	const bias = new Float32Array(outputs);
+	for (const [i, b] of Object.entries(biases)) bias[Number(i)] = b;
+	const biasTensor = tf.tensor1d(bias);
+	dense.setWeights([dense.getWeights()[0]!, biasTensor]);
+	biasTensor.dispose();
+	let artifacts: tf.io.ModelArtifacts | undefined;
+	await model.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
+	model.dispose();
+	return tf.io.fromMemory(artifacts!);
+}
+
+const entryFor = (id: string, outputOrder: OutputOrder, options: Partial<ModelEntry> = {}): ModelEntry =>
+	customModelEntry(`/fake/${id}/model.json`, { id, inputSize: INPUT, outputOrder, outputs: 'logits', ...options });
+
+/** A deterministic colour pattern of any size (classify resizes it to the model's input). */
+function image(width: number, height: number, seed = 0): RgbImage {
+	const data = new Uint8Array(width * height * 3);
+	for (let i = 0; i < data.length; i++) data[i] = (i * 37 + seed * 101) % 256;
+	return { width, height, data };
+}
+
+for (const backend of ['wasm', 'cpu'] as const) {
+	describe(`the classifier contract on fake models (${backend})`, () => {
+		beforeAll(async () => {
+			expect(await useFastestNodeBackend(backend)).toBe(backend);
+		});
+
+		it('standard order: 1000 probabilities summing to 1, top class from the logits, the same alone and in a batch, no tensors left', async () => {
+			const classifier = await loadClassifier(entryFor('fake-standard', { kind: 'standard' }), await fakeModel(1000, { 417: 6, 10: 3 }));
+			const before = tf.memory().numTensors;
+			const [a, b] = await classifier.classify([image(32, 24), image(INPUT, INPUT, 1)]);
+			const [alone] = await classifier.classify([image(32, 24)]);
+			expect(tf.memory().numTensors).toBe(before);
+			expect(await classifier.classify([])).toEqual([]);
+			for (const p of [a!, b!]) {
+				expect(p.probabilities).toHaveLength(1000);
+				expect(p.probabilities.reduce((s, x) => s + x, 0)).toBeCloseTo(1, 6);
+				expect(p.top5.slice(0, 2).map((c) => c.class)).toEqual([417, 10]);
+				expect(p.top5[0]!.name).toBe('balloon');
+			}
+			for (let i = 0; i < 1000; i += 97) expect(alone!.probabilities[i]).toBeCloseTo(a!.probabilities[i]!, 6);
+			classifier.dispose();
+		});
+
+		it('Darknet order: the largest output lands on the standard class the permutation names', async () => {
+			const classifier = await loadClassifier(entryFor('fake-darknet', { kind: 'darknet' }), await fakeModel(1000, { 3: 6 }));
+			const [p] = await classifier.classify([image(20, 20)]);
+			expect(p!.top5[0]!.class).toBe(DARKNET_TO_STANDARD[3]);
+			// saliency's default target is the top class, found through the same adapter
+			const { target } = await classifier.saliency(image(20, 20));
+			expect(target).toBe(DARKNET_TO_STANDARD[3]);
+			classifier.dispose();
+		});
+
+		it('background first: 1001 probabilities, the background dropped; saliency reads the logits layer and its map is at the image size', async () => {
+			// output 0 is the background (the largest, dropped); output 400 is standard class 399, output 7 is class 6
+			const entry = entryFor('fake-background', { kind: 'background-first' }, { outputs: 'probabilities', logitsLayer: 'logits' });
+			const classifier = await loadClassifier(entry, await fakeModel(1001, { 0: 9, 400: 6, 7: 3 }, true));
+			const [p] = await classifier.classify([image(24, 20)]);
+			expect(p!.top5.slice(0, 2).map((c) => c.class)).toEqual([399, 6]);
+			expect(p!.probabilities.reduce((s, x) => s + x, 0)).toBeCloseTo(1, 6);
+
+			// tfjs-backend-cpu 4.22's ResizeBilinearGrad gives its result the shape [N, W, H, C], so on
+			// the CPU backend saliency needs a square stimulus (the sets' stimuli are square)
+			const [width, height] = backend === 'cpu' ? [24, 24] : [24, 20];
+			const photo = image(width, height, 2);
+			expect((await classifier.saliency(photo)).target).toBe(399); // the first call may bridge kernels WASM lacks
+			const before = tf.memory().numTensors;
+			const { map, target } = await classifier.saliency(photo, [5, 6]);
+			expect(tf.memory().numTensors).toBe(before);
+			expect(target).toBe(6); // of the targets, the one the model scores highest
+			expect([map.width, map.height]).toEqual([width, height]);
+			expect(map.data).toHaveLength(width * height);
+			expect(map.data.every((v) => v >= 0)).toBe(true);
+			expect(Math.max(...map.data)).toBeGreaterThan(0);
+			classifier.dispose();
+		});
+
+		it('refuses a model whose output count is not its order\'s, a missing logits layer and an unreadable source, saying so', async () => {
+			await expect(loadClassifier(entryFor('fake-1000-as-1001', { kind: 'background-first' }), await fakeModel(1000, {}))).rejects.toThrow(
+				'fake-1000-as-1001 outputs 1000 values, not the 1001 ImageNet-1k classes the platform compares'
+			);
+			await expect(loadClassifier(entryFor('fake-10', { kind: 'standard' }), await fakeModel(10, {}))).rejects.toThrow('fake-10 outputs 10 values, not the 1000 ImageNet-1k classes');
+			await expect(loadClassifier(entryFor('fake-no-logits', { kind: 'standard' }, { logitsLayer: 'nope' }), await fakeModel(1000, {}))).rejects.toThrow('fake-no-logits: no layer "nope" for the logits');
+			await expect(loadClassifier(entryFor('fake-missing', { kind: 'standard' }), folderModelHandler('/nonexistent'))).rejects.toThrow(ModelLoadError);
+		});
+
+		describe('a run answers by the task it is given', () => {
+			let classifier: Classifier;
+			beforeAll(async () => {
+				// balloon (417) first, then tabby cat (281): a non-animal answer, a cat for a three-way task
+				classifier = await loadClassifier(entryFor('fake-run', { kind: 'standard' }), await fakeModel(1000, { 417: 2, 281: 1.5 }));
+			});
+			const jobs = <C extends string>(categories: C[]): StimulusJob<C>[] =>
+				categories.map((category, i) => ({ stimulus_id: `s${i}`, image_id: `i${i}`, category, reveal: 1, level_index: 0, imagenet_classes: [281], load: async () => image(20, 20, i) }));
+
+			it('animal vs non-animal: scores, response and correctness per trial, in batches, with progress', async () => {
+				const batches: number[] = [];
+				const progress: number[] = [];
+				const before = tf.memory().numTensors;
+				const trials: ModelTrial[] = await runModel(classifier, jobs(['animal', 'non_animal', 'non_animal', 'animal', 'animal']), {
+					task: TASKS['animal-vs-non-animal'],
+					batchSize: 2,
+					onBatch: (batch) => void batches.push(batch.length),
+					onProgress: (p) => void progress.push(p.done)
+				});
+				expect(tf.memory().numTensors).toBe(before);
+				expect(batches).toEqual([2, 2, 1]);
+				expect(progress).toEqual([0, 2, 4, 5]);
+				for (const t of trials) {
+					expect(t.observer).toBe('model:fake-run');
+					expect(t.scores.animal + t.scores.non_animal).toBeCloseTo(1, 6);
+					expect(t.response).toBe(t.scores.animal > 0.5 ? 'animal' : 'non_animal');
+					expect(t.correct).toBe(t.response === t.category);
+					expect(t.saliency).toBeNull();
+				}
+				expect(trials.map((t) => t.response)).toEqual(['non_animal', 'non_animal', 'non_animal', 'non_animal', 'non_animal']);
+			});
+
+			it('a made-up three-way task needs only its mapping', async () => {
+				const catOrNot: Task<'cat' | 'balloon' | 'other'> = {
+					id: 'cat-balloon-other',
+					label: 'cat, balloon or other',
+					categories: ['cat', 'balloon', 'other'],
+					decisionMapping: { classes: { cat: classRange(281, 285), balloon: [417], other: [...classRange(0, 280), ...classRange(286, 416), ...classRange(418, 999)] }, aggregate: 'mean' }
+				};
+				const trials = await runModel(classifier, jobs(['cat', 'balloon']), { task: catOrNot });
+				expect(trials.map((t) => t.response)).toEqual(['balloon', 'balloon']);
+				expect(trials.map((t) => t.correct)).toEqual([false, true]);
+			});
+
+			it('stops between batches when cancelled', async () => {
+				const controller = new AbortController();
+				const run = runModel(classifier, jobs(['animal', 'animal', 'animal']), { task: TASKS['animal-vs-non-animal'], batchSize: 1, signal: controller.signal, onBatch: () => controller.abort() });
+				await expect(run).rejects.toThrow(new RunCancelled(1));
+			});
+		});
+	});
+}
