@@ -128,6 +128,8 @@ describe('building a stimulus set from folders', () => {
 		expect((error as { stderr: string }).stderr).toMatch(/error: .*maps\/b\.png: no importance map for "b"/);
 		const bad = await run('npx', ['tsx', 'src/stimuli/cli.ts', 'build', '--images', images, '--maps', maps, '--out', out, '--levels', 'ten']).catch((e: { stderr: string }) => e);
 		expect((bad as { stderr: string }).stderr).toContain('--levels must be a non-negative integer (got "ten")');
+		const task = await run('npx', ['tsx', 'src/stimuli/cli.ts', 'build', '--images', images, '--maps', maps, '--out', out, '--task', 'birds']).catch((e: { stderr: string }) => e);
+		expect((task as { stderr: string }).stderr).toContain('--task must be one of animal-vs-non-animal (got "birds")');
 	});
 });
 

@@ -1,5 +1,5 @@
 /**
- * npm run stimuli -- build --images DIR --maps DIR --out DIR [--levels 10] [--seed 1] [--name NAME] [--map-source SOURCE]
+ * npm run stimuli -- build --images DIR --maps DIR --out DIR [--levels 10] [--seed 1] [--name NAME] [--map-source SOURCE] [--task ID]
  * npm run stimuli -- center-bias --images DIR --out DIR
  *
  * build: masked stimuli for every photo of DIR/photos.json at every reveal level, with masks,
@@ -11,10 +11,11 @@ import cliProgress from 'cli-progress';
 import { parseArgs } from 'node:util';
 import { buildStimulusSet, writeCenterBiasMaps } from './build-set.js';
 import { STIMULUS_DEFAULTS } from './config.js';
+import { isTaskId, TASKS } from './task.js';
 import { fail, commandOrUsage, numberOption, NUMBER_RULES } from '../lib/command-line.js';
 
 const USAGE = `usage:
-  npm run stimuli -- build --images DIR --maps DIR --out DIR [--levels ${STIMULUS_DEFAULTS.levels}] [--seed ${STIMULUS_DEFAULTS.seed}] [--name NAME] [--map-source uploaded|center-bias|clickme|model:<id>]
+  npm run stimuli -- build --images DIR --maps DIR --out DIR [--levels ${STIMULUS_DEFAULTS.levels}] [--seed ${STIMULUS_DEFAULTS.seed}] [--name NAME] [--map-source uploaded|center-bias|clickme|model:<id>] [--task ${Object.keys(TASKS).join('|')}]
   npm run stimuli -- center-bias --images DIR --out DIR`;
 
 const { positionals, values } = parseArgs({
@@ -27,6 +28,7 @@ const { positionals, values } = parseArgs({
 		seed: { type: 'string' },
 		name: { type: 'string' },
 		'map-source': { type: 'string' },
+		task: { type: 'string' },
 		quiet: { type: 'boolean', default: false },
 		help: { type: 'boolean', default: false }
 	}
@@ -50,6 +52,7 @@ try {
 			seed: numberOption('seed', values.seed, ...NUMBER_RULES.nonNegativeInteger) ?? STIMULUS_DEFAULTS.seed,
 			name: values.name,
 			mapSource: values['map-source'],
+			task: values.task === undefined ? undefined : isTaskId(values.task) ? values.task : fail(`--task must be one of ${Object.keys(TASKS).join(', ')} (got "${values.task}")`),
 			onProgress: (done, total, image) => {
 				if (values.quiet || total <= 3) return;
 				if (!started) {
