@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { TRIAL_TABLE_COLUMNS, TRIAL_FIELDS, type StoredTrial } from '../src/data/trial-fields.js';
 import { answerTrials, createShortStudy, researcherClient, startSession, watchTrials } from './platform.js';
 
 test.beforeEach(async ({ page }) => watchTrials(page));
@@ -7,18 +8,15 @@ test.beforeEach(async ({ page }) => watchTrials(page));
 const SHORT = { practice_trials: 2, images_per_session: 6, blocks: 2, timing: { feedback_ms: 300 } };
 const TRIALS = 8;
 
-interface StoredTrial {
-	id: string; trial_index: number; block: string; stimulus_id: string; response: string | null; response_key: string | null;
-	correct: boolean; rt_ms: number | null; fixation_ms: number; onset_ms: number; offset_ms: number; duration_ms: number;
-	frames: number; refresh_ms: number; data: Record<string, unknown>; session_id: string;
-}
+/** A stored trial of these tests: every display measurement is present (the type allows null). */
+type MeasuredStoredTrial = StoredTrial & { onset_ms: number; offset_ms: number; duration_ms: number; frames: number; refresh_ms: number };
 
-async function storedTrials(studyId: string): Promise<{ trials: StoredTrial[]; sessions: { id: string; is_test: boolean; status: string; completion_code: string | null; trials_saved: number | null; key_animal: string }[] }> {
+async function storedTrials(studyId: string): Promise<{ trials: MeasuredStoredTrial[]; sessions: { id: string; is_test: boolean; status: string; completion_code: string | null; trials_saved: number | null; key_animal: string }[] }> {
 	const client = await researcherClient();
 	const { data: sessions } = await client.from('sessions').select('id, is_test, status, completion_code, trials_saved, key_animal').eq('study_id', studyId);
 	const ids = (sessions ?? []).map((s: { id: string }) => s.id);
 	const { data: trials } = await client.from('trials').select('*').in('session_id', ids.length ? ids : ['00000000-0000-0000-0000-000000000000']).order('trial_index');
-	return { trials: (trials ?? []) as StoredTrial[], sessions: sessions ?? [] };
+	return { trials: (trials ?? []) as MeasuredStoredTrial[], sessions: sessions ?? [] };
 }
 
 test('a full short session answered with the keyboard is stored with every field', async ({ page }) => {
@@ -40,13 +38,14 @@ test('a full short session answered with the keyboard is stored with every field
 	expect(trials.map((t) => t.block)).toEqual(['practice', 'practice', 'main', 'main', 'main', 'main', 'main', 'main']);
 	const client = await researcherClient();
 	const { data: stimuli } = await client.from('stimuli').select('id, image_id, level_index').in('id', trials.map((t) => t.stimulus_id));
+	const dataFields = TRIAL_FIELDS.filter((f) => f.in === 'data').map((f) => f.name);
 	expect(new Set(stimuli!.map((s: { image_id: string }) => s.image_id)).size).toBe(TRIALS); // each image once
 	const { data: categories } = await client.from('decision_trials').select('image_id, category, response').eq('study_id', study.id);
 	for (const t of trials) {
 		const answered = t.trial_index < 7;
 		expect(t.response).toBe(answered ? 'animal' : null);
 		expect(t.response_key).toBe(answered ? keys.animal : null);
-		const stimulus = stimuli!.find((s: { id: string }) => s.id === t.stimulus_id) as { image_id: string };
+		const stimulus = stimuli!.find((s: { id: string }) => s.id === t.stimulus_id) as { image_id: string; level_index: number };
 		const category = (categories as { image_id: string; category: string }[]).find((c) => c.image_id === stimulus.image_id)!.category;
 		expect(t.correct).toBe(answered && category === 'animal');
 		if (answered) {
@@ -61,7 +60,12 @@ test('a full short session answered with the keyboard is stored with every field
 		// shown for 400 ms within one refresh interval, over the frames that interval implies
 		expect(Math.abs(t.duration_ms - 400)).toBeLessThanOrEqual(t.refresh_ms + 1);
 		expect(Math.abs(t.frames - 400 / t.refresh_ms)).toBeLessThanOrEqual(1.5);
-		expect(t.data).toMatchObject({ too_slow: !answered });
+		// every field of the trial list is stored (src/data/trial-fields.ts): its columns, and in
+		// data the design values, anticipations and the plugin's version; no answer is only null
+		expect(Object.keys(t).sort()).toEqual([...TRIAL_TABLE_COLUMNS].sort());
+		expect(Object.keys(t.data).sort()).toEqual([...dataFields].sort());
+		expect(t.data).toMatchObject({ block_number: t.block === 'practice' ? 0 : t.trial_index < 5 ? 1 : 2, level_index: stimulus.level_index, anticipations: 0 });
+		expect(t.data.plugin_version).toMatch(/^\d+\.\d+\.\d+$/);
 	}
 });
 

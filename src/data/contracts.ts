@@ -8,30 +8,10 @@ import type { StoredDecisionTrial } from '../analysis/export.js';
 
 export type Platform = 'mturk' | 'prolific' | 'local';
 export type Category = 'animal' | 'non_animal';
-export type Block = 'practice' | 'main';
 export type StudyStatus = 'draft' | 'live' | 'closed';
 
-/** One trial as the experiment sends it to `record_trials` (times in ms). */
-export interface TrialRecord {
-	/** Client-generated uuid: sending it again is not a duplicate. */
-	id: string;
-	trial_index: number;
-	block: Block;
-	stimulus_id: string;
-	/** null when no answer came within the response window. */
-	response: Category | null;
-	response_key?: string | null;
-	/** Reaction time from the measured stimulus onset; null without a response. */
-	rt_ms?: number | null;
-	fixation_ms: number;
-	/** requestAnimationFrame timestamps of the first frame with / without the stimulus. */
-	onset_ms?: number | null;
-	offset_ms?: number | null;
-	duration_ms?: number | null;
-	frames?: number | null;
-	refresh_ms?: number | null;
-	data?: Record<string, unknown>;
-}
+/** The trial's fields, types and record: one list in trial-fields.ts. */
+export type { Block, TrialRecord } from './trial-fields.js';
 
 /** What `record_trials` says about each trial, in input order. */
 export interface TrialOutcome {

@@ -14,6 +14,22 @@
  * (detail: stimulus id and timestamps) for external markers: photodiodes, eye trackers, tests.
  */
 import { ParameterType, type JsPsych, type JsPsychPlugin, type TrialType } from 'jspsych';
+import { fieldsFrom, type FieldKind, type PluginTrialData } from '../data/trial-fields.js';
+import { isCategory, isCorrect, type Category } from '../stimuli/task.js';
+
+/** jsPsych's parameter type of each field kind (for `info.data`). */
+const PARAMETER_TYPES: Record<FieldKind, ParameterType> = {
+	uuid: ParameterType.STRING,
+	int: ParameterType.INT,
+	float: ParameterType.FLOAT,
+	string: ParameterType.STRING,
+	bool: ParameterType.BOOL,
+	json: ParameterType.OBJECT,
+	timestamp: ParameterType.STRING
+};
+
+/** The plugin's fields of the trial list (src/data/trial-fields.ts, `from: 'plugin'`), in order. */
+const PLUGIN_FIELDS = fieldsFrom('plugin');
 
 const info = <const>{
 	name: 'rapid-categorization',
@@ -42,34 +58,8 @@ const info = <const>{
 		/** Stimulus width and height, CSS px. */
 		stimulus_px: { type: ParameterType.INT, default: 256 }
 	},
-	data: {
-		/** Database id of the stimulus shown. */
-		stimulus_id: { type: ParameterType.STRING },
-		/** animal, non_animal, or null when no answer came within the response window. */
-		response: { type: ParameterType.STRING },
-		/** The key pressed, or null. */
-		response_key: { type: ParameterType.STRING },
-		/** Reaction time from measured stimulus onset, ms; null without an answer. */
-		rt_ms: { type: ParameterType.FLOAT },
-		/** Whether the answer matched the category (no answer counts as wrong). */
-		correct: { type: ParameterType.BOOL },
-		/** No answer within the response window. */
-		too_slow: { type: ParameterType.BOOL },
-		/** Fixation duration asked for, ms. */
-		fixation_ms: { type: ParameterType.INT },
-		/** rAF timestamp (performance.now clock, ms) of the first frame with the stimulus. */
-		onset_ms: { type: ParameterType.FLOAT },
-		/** rAF timestamp of the first frame without it. */
-		offset_ms: { type: ParameterType.FLOAT },
-		/** offset_ms - onset_ms, ms. */
-		duration_ms: { type: ParameterType.FLOAT },
-		/** Animation frames during which the stimulus was shown. */
-		frames: { type: ParameterType.INT },
-		/** Median interval between animation frames during the trial, ms. */
-		refresh_ms: { type: ParameterType.FLOAT },
-		/** Keys of the answer set pressed before stimulus onset (ignored). */
-		anticipations: { type: ParameterType.INT }
-	}
+	/** What the plugin records: the `from: 'plugin'` fields of src/data/trial-fields.ts, described there. */
+	data: Object.fromEntries(PLUGIN_FIELDS.map((f) => [f.name, { type: PARAMETER_TYPES[f.kind] }])) as Record<keyof PluginTrialData, { type: ParameterType }>
 };
 
 type Info = typeof info;
@@ -77,10 +67,12 @@ type Info = typeof info;
 /** The trial's parameters with jsPsych's defaults applied (jsPsych fills them; the types do not know). */
 function resolved(trial: TrialType<Info>) {
 	const d = info.parameters;
+	if (!isCategory(trial.category)) throw new Error(`the trial's category must be animal or non_animal (got ${JSON.stringify(trial.category)})`);
+	const category: Category = trial.category;
 	return {
 		stimulus: trial.stimulus,
 		stimulus_id: trial.stimulus_id,
-		category: trial.category,
+		category,
 		fixation_ms: trial.fixation_ms ?? d.fixation_ms.default,
 		stimulus_ms: trial.stimulus_ms ?? d.stimulus_ms.default,
 		response_window_ms: trial.response_window_ms ?? d.response_window_ms.default,
@@ -92,21 +84,8 @@ function resolved(trial: TrialType<Info>) {
 	};
 }
 
-export interface RapidCategorizationData {
-	stimulus_id: string;
-	response: 'animal' | 'non_animal' | null;
-	response_key: string | null;
-	rt_ms: number | null;
-	correct: boolean;
-	too_slow: boolean;
-	fixation_ms: number;
-	onset_ms: number | null;
-	offset_ms: number | null;
-	duration_ms: number | null;
-	frames: number;
-	refresh_ms: number | null;
-	anticipations: number;
-}
+/** What one trial records: the `from: 'plugin'` fields of the trial list (src/data/trial-fields.ts). */
+export type RapidCategorizationData = PluginTrialData;
 
 const decoded = new Map<string, Promise<HTMLImageElement>>();
 
@@ -216,7 +195,7 @@ class RapidCategorizationPlugin implements JsPsychPlugin<Info> {
 		document.removeEventListener('keydown', onKey);
 
 		const response = answer ? keys[(answer as { key: string }).key]! : null;
-		const correct = response === trial.category;
+		const correct = isCorrect(response, trial.category); // for the practice feedback only: the database decides the stored `correct`
 		const tooSlow = response === null;
 		if (tooSlow || trial.feedback) {
 			message.textContent = tooSlow ? 'Too slow! Please answer faster.' : correct ? 'Correct' : 'Wrong';
@@ -231,8 +210,6 @@ class RapidCategorizationPlugin implements JsPsychPlugin<Info> {
 			response,
 			response_key: answer ? (answer as { key: string }).key : null,
 			rt_ms: answer && onset !== null ? (answer as { time: number }).time - onset : null,
-			correct,
-			too_slow: tooSlow,
 			fixation_ms: trial.fixation_ms,
 			onset_ms: onset,
 			offset_ms: offset,
@@ -245,7 +222,9 @@ class RapidCategorizationPlugin implements JsPsychPlugin<Info> {
 
 	/**
 	 * Simulated participant. "data-only": plausible data without showing anything (80 % correct,
-	 * RT around 420 ms, an exact 400 ms display at 60 Hz). "visual": runs the real trial and
+	 * RT around 420 ms, an exact 400 ms display at 60 Hz, now and then an anticipation), every
+	 * field of the plugin's part of the trial list drawn with jsPsych's seeded generator
+	 * (`jsPsych.randomization.setSeed` makes it reproducible). "visual": runs the real trial and
 	 * presses the answer key `rt` ms after the fixation (set simulation_options.data.response_key,
 	 * or rt_ms: null to let the window run out).
 	 */
@@ -254,7 +233,7 @@ class RapidCategorizationPlugin implements JsPsychPlugin<Info> {
 		const random = this.jsPsych.randomization;
 		const rightKey = trial.category === 'animal' ? trial.key_animal : trial.key_non_animal;
 		const wrongKey = trial.category === 'animal' ? trial.key_non_animal : trial.key_animal;
-		const key = options?.data?.response_key ?? (Math.random() < 0.8 ? rightKey : wrongKey);
+		const key = options?.data?.response_key ?? (random.sampleBernoulli(0.8) ? rightKey : wrongKey);
 		const rt = options?.data?.rt_ms === undefined ? Math.min(trial.response_window_ms - 30, random.sampleExGaussian(380, 40, 1 / 60, true)) : options.data.rt_ms;
 		if (mode === 'visual') {
 			this.trial(this.jsPsych.getDisplayElement(), given, onLoad);
@@ -263,21 +242,24 @@ class RapidCategorizationPlugin implements JsPsychPlugin<Info> {
 		}
 		onLoad?.();
 		const response = rt === null || !key ? null : key === trial.key_animal ? 'animal' : 'non_animal';
-		const data: RapidCategorizationData = {
-			stimulus_id: trial.stimulus_id,
-			response,
-			response_key: response ? (key ?? null) : null,
-			rt_ms: response ? rt : null,
-			correct: response === trial.category,
-			too_slow: response === null,
-			fixation_ms: trial.fixation_ms,
-			onset_ms: 1000 + trial.fixation_ms,
-			offset_ms: 1000 + trial.fixation_ms + 400,
-			duration_ms: 400,
-			frames: 24,
-			refresh_ms: 16.667,
-			anticipations: 0
+		const refresh = 1000 / 60;
+		const frames = Math.round(trial.stimulus_ms / refresh);
+		const onset = 1000 + trial.fixation_ms;
+		// One value per field of the list; the type makes sure that none is missing.
+		const simulated: { [K in keyof RapidCategorizationData]: () => RapidCategorizationData[K] } = {
+			stimulus_id: () => trial.stimulus_id,
+			response: () => response,
+			response_key: () => (response ? key : null),
+			rt_ms: () => (response ? rt : null),
+			fixation_ms: () => trial.fixation_ms,
+			onset_ms: () => onset,
+			offset_ms: () => onset + frames * refresh,
+			duration_ms: () => frames * refresh,
+			frames: () => frames,
+			refresh_ms: () => refresh,
+			anticipations: () => (random.sampleBernoulli(0.05) ? 1 : 0)
 		};
+		const data = Object.fromEntries(PLUGIN_FIELDS.map((f) => [f.name, simulated[f.name]()])) as RapidCategorizationData;
 		this.jsPsych.finishTrial(this.jsPsych.pluginAPI.mergeSimulationData(data, options));
 	}
 }

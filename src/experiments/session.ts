@@ -22,17 +22,19 @@ import {
 	recordTrials,
 	savedTrialIds,
 	startSession,
+	designData,
+	trialRecord,
+	type MeasuredTrial,
 	type PlatformClient,
 	type PublicStudy,
-	type SessionAssignment,
-	type TrialRecord
+	type SessionAssignment
 } from '../data/index.js';
 import { stableUuid } from '../stimuli/hash.js';
 import type { LoadedStimulusSet } from '../stimuli/load.js';
 import { resolveStudyConfig, type KeyMapping, type StudyConfig } from './config.js';
 import { completionTarget, fallbackCompletionCode, type CompletionTarget } from './completion.js';
 import { planSession, type PlannedTrial } from './design.js';
-import RapidCategorizationPlugin, { decodeStimulus, type RapidCategorizationData } from './plugin-rapid-categorization.js';
+import RapidCategorizationPlugin, { decodeStimulus } from './plugin-rapid-categorization.js';
 import type { Recruitment } from './recruitment.js';
 import { TrialQueue, type QueueStatus, type QueueStorage } from './trial-queue.js';
 
@@ -238,7 +240,10 @@ export class ParticipantSession {
 				key_non_animal: keys.non_animal,
 				feedback: planned.block === 'practice',
 				stimulus_px: config.stimulus_px,
-				on_finish: (data: RapidCategorizationData) => this.queue.enqueue(this.record(planned, data))
+				// the trial's design values, which jsPsych copies into the trial's data (src/data/trial-fields.ts)
+				data: designData(planned),
+				on_finish: (data: MeasuredTrial) =>
+					this.queue.enqueue(trialRecord({ id: this.trialIds[planned.trial_index]!, trial_index: planned.trial_index }, data))
 			});
 		}
 		timeline.push({ type: HtmlButtonResponsePlugin, stimulus: `<div style="max-width:40rem;text-align:left">${config.texts.debrief}</div>`, choices: ['Finish'] });
@@ -246,26 +251,6 @@ export class ParticipantSession {
 		else await jsPsych.run(timeline as never);
 		if (!consented) throw new TurnedAway('You chose not to take part. You can close this page.');
 		if (document.fullscreenElement) await document.exitFullscreen().catch(() => undefined);
-	}
-
-	/** The trial in the database's shape (see supabase/migrations participant_api). */
-	private record(planned: PlannedTrial, data: RapidCategorizationData): TrialRecord {
-		return {
-			id: this.trialIds[planned.trial_index]!,
-			trial_index: planned.trial_index,
-			block: planned.block,
-			stimulus_id: planned.stimulus_id,
-			response: data.response,
-			response_key: data.response_key,
-			rt_ms: data.rt_ms,
-			fixation_ms: data.fixation_ms,
-			onset_ms: data.onset_ms,
-			offset_ms: data.offset_ms,
-			duration_ms: data.duration_ms,
-			frames: data.frames,
-			refresh_ms: data.refresh_ms,
-			data: { too_slow: data.too_slow, anticipations: data.anticipations, block_number: planned.block_number, level_index: planned.level_index }
-		};
 	}
 
 	/** Waits for every trial to be saved, then completes the session. Throws while trials are unsaved. */

@@ -24,6 +24,8 @@ import {
 	studySessions,
 	setClickmeOpen,
 	listStimulusSets,
+	READ_RELATIONS,
+	TRIAL_INPUT_FIELDS,
 	type PlatformClient,
 	type TrialRecord
 } from '../data/index.js';
@@ -302,6 +304,27 @@ function contractSuite(engine: 'pglite' | 'postgres', databaseUrl: () => string 
 			await startSession(participant, { sessionId, studySlug: 'demo', platform: 'local' });
 			const owlFull = manifest.stimuli.find((s) => s.image_id === 'owl' && s.level_index === 1)!;
 			expect((await recordTrials(participant, sessionId, [trial(0, owlFull.id, 'animal')]))[0]!.status).toBe('stored');
+		});
+
+		it('accepts exactly the trial fields of src/data/trial-fields.ts, in order, with their kinds', async () => {
+			const sql = await standin.database.transaction((tx) =>
+				tx.query<{ name: string; kind: string; nullable: boolean; optional: boolean }>(
+					'select name, kind, nullable, optional from public.trial_fields() order by ordinal'
+				)
+			);
+			expect(sql).toEqual(TRIAL_INPUT_FIELDS);
+		});
+
+		// One entry per relation the client reads (src/data/columns.ts): its columns in the database
+		// equal the TypeScript row type's list.
+		it.each(Object.entries(READ_RELATIONS))('%s has the columns of its TypeScript row type', async (relation, columns) => {
+			const rows = await standin.database.transaction((tx) =>
+				tx.query<{ column_name: string }>(
+					"select column_name from information_schema.columns where table_schema = 'public' and table_name = $1",
+					[relation]
+				)
+			);
+			expect(rows.map((r) => r.column_name).sort()).toEqual([...columns].sort());
 		});
 
 		it('refuses email sign-ups: researcher accounts are created by an administrator', async () => {

@@ -1,0 +1,31 @@
+/**
+ * The tables and views the client reads with `select('*')`, each with the runtime list of the
+ * columns its TypeScript row type declares. The compiler checks each list against its row type
+ * (every key, no other), and a contract test (src/standin/contract.test.ts) checks it against the
+ * database's `information_schema.columns`, so a column added on one side only fails a test.
+ * A relation whose row type changes gets its list changed here, in its one entry.
+ */
+import type { StudyProgress } from './researchers.js';
+import type { StudySession } from './results.js';
+import type { DecisionTrial } from './contracts.js';
+import { TRIAL_TABLE_COLUMNS } from './trial-fields.js';
+
+/** `list`, checked to hold exactly the keys of `Row` (a compile error names what is missing). */
+function columnsOf<Row>() {
+	return <const C extends readonly (keyof Row & string)[]>(
+		list: C & ([Exclude<keyof Row, C[number]>] extends [never] ? unknown : { missing: Exclude<keyof Row, C[number]> })
+	): readonly string[] => list;
+}
+
+export const READ_RELATIONS: Record<string, readonly string[]> = {
+	/** StoredTrial and TRIAL_TABLE_COLUMNS both come from the trial's field list. */
+	trials: TRIAL_TABLE_COLUMNS,
+	decision_trials: columnsOf<DecisionTrial>()([
+		'study_id', 'set_id', 'observer', 'kind', 'image_id', 'category', 'reveal', 'response', 'rt_ms', 'block', 'is_test',
+		'created_at', 'session_id', 'duration_ms', 'frames', 'refresh_ms'
+	]),
+	study_sessions: columnsOf<StudySession>()([
+		'study_id', 'session_id', 'observer', 'platform', 'status', 'is_test', 'started_at', 'completed_at', 'main_trials'
+	]),
+	study_progress: columnsOf<StudyProgress>()(['study_id', 'slug', 'sessions', 'completed', 'test_sessions', 'trials'])
+};
