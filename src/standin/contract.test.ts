@@ -220,11 +220,11 @@ function contractSuite(engine: 'pglite' | 'postgres', databaseUrl: () => string 
 			const slugs = (await listMyStudies(researcher)).map((s) => s.slug);
 			expect(slugs).toEqual(expect.arrayContaining(['demo', studySlug]));
 			const trials = await studyDecisionTrials(researcher, { id: studyId, stimulus_set_id: setId });
-			const people = trials.filter((t) => t.kind === 'human');
+			const people = trials.filter((t) => t.observer_kind === 'human');
 			expect(people.length).toBeGreaterThanOrEqual(3);
 			expect(people.every((t) => t.study_id === studyId && t.session_id !== null)).toBe(true);
 			expect(trials.every((t) => t.set_id === setId)).toBe(true);
-			expect(people.some((t) => t.response === 'none' && t.category === 'non_animal')).toBe(true);
+			expect(people.some((t) => t.response === null && t.category === 'non_animal')).toBe(true); // no answer is null (the CSV alone writes "none")
 			await setClickmeOpen(researcher, setId, true);
 			expect((await listStimulusSets(researcher)).find((set) => set.id === setId)?.clickme_open).toBe(true);
 			const stranger = client();
@@ -236,7 +236,7 @@ function contractSuite(engine: 'pglite' | 'postgres', databaseUrl: () => string 
 			expect(sessions.length).toBeGreaterThanOrEqual(1);
 			for (const session of sessions) {
 				const answered = people.filter((t) => t.session_id === session.session_id && t.block === 'main');
-				expect(answered.every((t) => t.observer === session.observer)).toBe(true);
+				expect(answered.every((t) => t.observer_kind === session.observer_kind && t.observer_id === session.observer_id)).toBe(true);
 				expect(Number(session.main_trials)).toBe(answered.length);
 			}
 
