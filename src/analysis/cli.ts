@@ -67,8 +67,8 @@ async function writeReport(out: string, report: unknown) {
 }
 
 /** Every metric of a list, as "Label value, ..." (the registry's order, labels and digits). */
-const metricLine = (metrics: readonly { id: string; label: string; digits: number }[], values: Readonly<Record<string, number | null>>) =>
-	metrics.map((m) => `${m.label} ${formatMetric(m, values[m.id], 'n/a')}`).join(', ');
+const metricLine = <M extends { id: string; label: string; digits: number }>(metrics: readonly M[], values: Readonly<Record<M['id'], number | null>>) =>
+	metrics.map((m) => `${m.label} ${formatMetric(m, values[m.id as M['id']], 'n/a')}`).join(', ');
 
 const command = commandOrUsage(positionals, values.help, USAGE);
 try {

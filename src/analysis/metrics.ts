@@ -204,6 +204,8 @@ export type Metric = (typeof METRICS)[number];
 export const HEADLINE_METRICS = METRICS.filter((m) => m.headline);
 
 /** The metric of an id (throws on an unknown id, naming the known ones). */
+export function metricById<Id extends MetricId>(id: Id): Extract<Metric, { id: Id }>;
+export function metricById(id: string): Metric;
 export function metricById(id: string): Metric {
 	const metric = METRICS.find((m) => m.id === id);
 	if (!metric) throw new Error(`unknown metric "${id}"; known: ${METRICS.map((m) => m.id).join(', ')}`);

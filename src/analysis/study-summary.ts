@@ -8,11 +8,13 @@
  * model's map source; maps are not test-marked per run).
  */
 import { formatObserver, modelObserver, parseObserver, type Observer } from '../stimuli/observer.js';
-import type { DecisionReport } from './decision.js';
+import { decisionReport, type DecisionReport } from './decision.js';
+import { exportTrials, type StoredDecisionTrial } from './export.js';
 import type { FeatureReport } from './features.js';
 import { HEADLINE_METRICS, METRICS, type MetricId } from './metrics.js';
 import { humanCurveLabel, observerStyle, type ObserverStyle } from './observer-style.js';
 import type { ParetoPoint } from './pareto.js';
+import type { Trial } from './trials.js';
 
 export interface SessionRow {
 	session_id: string;
@@ -147,3 +149,38 @@ export function participantChecks(rows: readonly ParticipantTrial[], includeTest
 
 /** The text form of a model's observer: its key in the feature reports and its map source. */
 export const modelKey = (modelId: string) => formatObserver(modelObserver(modelId));
+
+/**
+ * The study's trials as the analysis sees them: the export (main block, test data only when
+ * included, one answer per observer, image and level) and its decision report (default options:
+ * DECISION_DEFAULTS), null without trials.
+ */
+export function studyDecision(rows: readonly StoredDecisionTrial[], includeTest: boolean): { exported: Trial[]; report: DecisionReport | null } {
+	const exported = exportTrials(rows, { includeTest });
+	return { exported, report: exported.length ? decisionReport(exported) : null };
+}
+
+/** The results download: the reports as the page shows them, and where each number's formula lives. */
+export function resultsDocument(input: {
+	study: string;
+	generatedAt: Date;
+	includeTest: boolean;
+	report: DecisionReport | null;
+	features: Readonly<Record<string, FeatureReport>>;
+	summaries: readonly ModelSummary[];
+}) {
+	return {
+		study: input.study,
+		generated_at: input.generatedAt.toISOString(),
+		include_test_data: input.includeTest,
+		decision: input.report,
+		features: input.features,
+		models: input.summaries,
+		notes: {
+			decision: 'src/analysis/decision.ts: accuracy, exclusions, normalized curves, 95 % bootstrap',
+			features: 'src/analysis/features.ts: Harmonization preprocessing, Spearman, top-10 % IoU and Dice per image',
+			metrics: METRICS.map((m) => ({ id: m.id, label: m.label, formula: m.formula, source: m.source })),
+			observers: 'src/stimuli/observer.ts: observers are keyed [test:]<kind>:<id>; feature reports by the model map source model:<id>'
+		}
+	};
+}
