@@ -4,7 +4,6 @@
  * The PostgreSQL half needs DATABASE_URL_ADMIN (a superuser URL; `npm test` provides one).
  */
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
 	DataError,
@@ -30,6 +29,7 @@ import {
 import { createNodeClient } from '../data/node.js';
 import { MANIFEST_FORMAT, type StimulusSetManifest } from '../stimuli/manifest.js';
 import { signJwt } from './jwt.js';
+import { onBothEngines, type Engine } from './engines.test-helper.js';
 import { startLocalStandin, type LocalStandin } from './local.js';
 
 const RESEARCHER = { email: 'researcher@example.org', password: 'local-demo-password' };
@@ -64,7 +64,7 @@ function trial(index: number, stimulusId: string, response: TrialRecord['respons
 	};
 }
 
-function contractSuite(engine: 'pglite' | 'postgres', databaseUrl: () => string | undefined) {
+function contractSuite(engine: Engine, databaseUrl: () => string | undefined) {
 	describe(`supabase-js against the stand-in on ${engine}`, () => {
 		let standin: LocalStandin;
 		let client: () => PlatformClient;
@@ -311,29 +311,4 @@ function contractSuite(engine: 'pglite' | 'postgres', databaseUrl: () => string 
 	});
 }
 
-contractSuite('pglite', () => undefined);
-
-const adminUrl = process.env.DATABASE_URL_ADMIN;
-if (!adminUrl && process.env.REQUIRE_POSTGRES) {
-	throw new Error('REQUIRE_POSTGRES is set but DATABASE_URL_ADMIN is not: the PostgreSQL contract tests cannot run');
-}
-let postgresUrl: string | undefined;
-describe.skipIf(!adminUrl)('on PostgreSQL', () => {
-	const dbName = `contract_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-	beforeAll(async () => {
-		const admin = new pg.Client({ connectionString: adminUrl });
-		await admin.connect();
-		await admin.query(`create database ${dbName}`);
-		await admin.end();
-		const url = new URL(adminUrl!);
-		url.pathname = `/${dbName}`;
-		postgresUrl = url.toString();
-	});
-	afterAll(async () => {
-		const admin = new pg.Client({ connectionString: adminUrl });
-		await admin.connect();
-		await admin.query(`drop database if exists ${dbName} with (force)`);
-		await admin.end();
-	});
-	contractSuite('postgres', () => postgresUrl);
-});
+onBothEngines('contract', contractSuite);

@@ -6,7 +6,6 @@
  * stand-in on the embedded PGlite, and on a real PostgreSQL when DATABASE_URL_ADMIN is given.
  */
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
 	createStudy,
@@ -22,6 +21,7 @@ import {
 } from '../data/index.js';
 import { createNodeClient } from '../data/node.js';
 import { isCorrect, type Category, type Response } from '../stimuli/task.js';
+import { onBothEngines, type Engine } from './engines.test-helper.js';
 import { startLocalStandin, type LocalStandin } from './local.js';
 
 const RESEARCHER = { email: 'researcher@example.org', password: 'local-demo-password' };
@@ -35,7 +35,7 @@ function trial(index: number, stimulusId: string, response: Response): TrialReco
 	};
 }
 
-function correctnessSuite(engine: 'pglite' | 'postgres', databaseUrl: () => string | undefined) {
+function correctnessSuite(engine: Engine, databaseUrl: () => string | undefined) {
 	describe(`decision_trials.correct on ${engine}`, () => {
 		let standin: LocalStandin;
 
@@ -102,26 +102,4 @@ function correctnessSuite(engine: 'pglite' | 'postgres', databaseUrl: () => stri
 	});
 }
 
-correctnessSuite('pglite', () => undefined);
-
-const adminUrl = process.env.DATABASE_URL_ADMIN;
-let postgresUrl: string | undefined;
-describe.skipIf(!adminUrl)('on PostgreSQL', () => {
-	const dbName = `correct_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-	beforeAll(async () => {
-		const admin = new pg.Client({ connectionString: adminUrl });
-		await admin.connect();
-		await admin.query(`create database ${dbName}`);
-		await admin.end();
-		const url = new URL(adminUrl!);
-		url.pathname = `/${dbName}`;
-		postgresUrl = url.toString();
-	});
-	afterAll(async () => {
-		const admin = new pg.Client({ connectionString: adminUrl });
-		await admin.connect();
-		await admin.query(`drop database if exists ${dbName} with (force)`);
-		await admin.end();
-	});
-	correctnessSuite('postgres', () => postgresUrl);
-});
+onBothEngines('correct', correctnessSuite);
