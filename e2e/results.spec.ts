@@ -5,13 +5,16 @@
  * researcher opens the study's results, sees people and the model in the plots (marked as test
  * data), watches a new session arrive live, and downloads a figure, the trials CSV and the
  * results - which `npm run analyze` reproduces from the CSV.
+ *
+ * One serial group, one test per step, so a failure names its step (later steps then skip). The
+ * steps share one browser page: the researcher stays signed in and the results page stays open.
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { parseTrialsCsv } from '../src/analysis/trials.js';
 import { ensureParticipantSignedIn, joinClickme, recordClickme, type ClickmeItem } from '../src/data/index.js';
 import { apiClient, createShortStudy, LOCAL_RESEARCHER } from './platform.js';
@@ -67,124 +70,162 @@ async function clickmePlayer(setId: string, nickname: string, images: string[], 
 	expect(outcomes.map((o) => `${o.status} ${o.reason ?? ''}`.trim())).toEqual(items.map(() => 'stored'));
 }
 
-test('results: people and a model in the plots, live overview, downloads that the analyze command reproduces', async ({ page, browser }) => {
-	test.setTimeout(600_000);
-	// every image once (simulated people are right 80 % of the time, so ~9 fully revealed trials
-	// make it very unlikely that the full-reveal check excludes everyone)
-	const study = await createShortStudy(SLUG, { practice_trials: 1, blocks: 1, timing: { feedback_ms: 300 } });
-
-	// two participants through the experiment page (simulated: stored as test data)
-	for (let i = 0; i < 2; i++) await simulatedSession(page);
-
-	// the model over the stimuli of the first images at every level, then saliency for two images
-	await signIn(page, '/models');
-	await expect(page.getByTestId('run-form')).toBeVisible();
-	await runModel(page, { levels: 'all', limit: 300, saliency: false });
-	await runModel(page, { levels: 'full', limit: 2, saliency: true });
+test.describe.serial('results', () => {
+	let page: Page;
+	let study: Awaited<ReturnType<typeof createShortStudy>>;
+	/** The fully revealed level, and the two images with people's and the model's maps. */
 	const full = manifest.levels.length - 1;
-	const mapped = manifest.stimuli.filter((s) => s.level_index === full).slice(0, 2).map((s) => s.image_id);
-
-	// two ClickMe players paint those images; the maps command turns the strokes into people's maps
-	await clickmePlayer(study.stimulus_set_id, `results-a-${Date.now() % 100000}`, mapped, [60, 60, 180, 160]);
-	await clickmePlayer(study.stimulus_set_id, `results-b-${Date.now() % 100000}`, mapped, [80, 70, 200, 190]);
-	await run('npx', ['tsx', 'src/clickgame/cli.ts', 'maps', '--set', 'demo', '--min-players', '2', '--include-test', '--env', '.local/e2e/env.json',
-		'--out', 'test-results/results-clickme-maps', '--email', LOCAL_RESEARCHER.email, '--password', LOCAL_RESEARCHER.password], { timeout: 120_000 });
-
-	// the dashboard's button builds the same maps from the same strokes
-	await page.goto('/dashboard');
-	const panel = page.getByTestId('clickme-panel-demo');
-	await panel.getByLabel('Minimum players per image').fill('2');
-	await panel.getByLabel('use test rounds').check();
-	await panel.getByTestId('build-maps').click();
-	const cliSummary = await run('npx', ['tsx', 'src/clickgame/cli.ts', 'maps', '--set', 'demo', '--min-players', '2', '--include-test', '--env', '.local/e2e/env.json', '--no-store',
-		'--json', 'test-results/results-clickme.json', '--email', LOCAL_RESEARCHER.email, '--password', LOCAL_RESEARCHER.password], { timeout: 120_000 });
-	expect(cliSummary.stderr).not.toContain('error');
-	const summary = JSON.parse(readFileSync('test-results/results-clickme.json', 'utf8'));
-	await expect(panel.getByTestId('maps-built')).toContainText(`${summary.maps.length} maps stored from`, { timeout: 60_000 });
-	await expect(panel.getByTestId('maps-built')).toContainText(`Human ceiling (mean split-half Spearman): ${summary.ceiling.toFixed(3)}`);
-
-	// the study's results: only test data so far, so nothing is presented as human results
-	await page.locator('tr', { hasText: `(${SLUG})` }).getByTestId('results-link').click();
-	await expect(page.getByTestId('overview-sessions')).toHaveText('0');
-	await expect(page.getByTestId('no-human-data')).toContainText('made by automated tests');
-	await page.getByTestId('no-human-data').getByRole('button', { name: 'Show test data' }).click();
-	await expect(page.getByTestId('test-banner')).toBeVisible();
-	await expect(page.getByTestId('overview-sessions')).toHaveText('2');
-
-	const curves = page.getByTestId(`figure-${SLUG}-decision-curves`);
-	await expect(curves.locator('svg')).toContainText('Test sessions (not people)');
-	await expect(curves.locator('svg')).toContainText('MobileNet v1 0.25 (224) (test run)');
-	const modelRow = page.getByTestId('alignment-table').locator('tr[data-model="test:model:mobilenet-v1-0.25"]');
-	await expect(modelRow).toBeVisible();
-	const cells = modelRow.locator('td');
-	await expect(cells.nth(3)).toHaveText(/^-?\d\.\d{3}$/); // error consistency
-	await expect(cells.nth(5)).toHaveText(/^-?\d\.\d{3}$/, { timeout: 60_000 }); // feature alignment
-	await page.getByTestId('maps').getByLabel('Image').selectOption(mapped[1]!);
-	await expect(page.getByTestId('maps').locator('canvas')).toHaveCount(2); // people's map and the model's saliency
-	await expect(page.getByTestId('maps').getByRole('img', { name: `stimulus ${mapped[1]}` })).toBeVisible();
-	await expect(page.getByTestId(`figure-${SLUG}-pareto`).locator('svg')).toContainText('MobileNet');
-	await expect(page.getByTestId('participant-checks').locator('svg')).toHaveCount(2);
-
-	// live: a third participant finishes in another tab and the overview follows
-	const elsewhere = await browser.newContext(); // another participant's own browser
-	await simulatedSession(await elsewhere.newPage());
-	await elsewhere.close();
-	await expect(page.getByTestId('overview-sessions')).toHaveText('3', { timeout: 30_000 });
-	await expect(page.getByTestId('overview-completed')).toHaveText('3');
-
-	// downloads: a figure as SVG and PNG, the trials CSV, the results JSON
-	const save = async (click: () => Promise<void>, name: string) => {
-		const [download] = await Promise.all([page.waitForEvent('download'), click()]);
-		const path = `test-results/${name}`;
-		await download.saveAs(path);
-		return { name: download.suggestedFilename(), bytes: readFileSync(path) };
+	let mapped: string[] = [];
+	let curves: Locator;
+	let cells: Locator;
+	/** The downloaded results JSON (what the analyze command must reproduce). */
+	let results: {
+		include_test_data: boolean;
+		decision: { levels: number[]; human_curve: unknown; models: Record<string, unknown> };
+		features: Record<string, { images_compared: number; constant_maps: string[]; images: Record<string, { spearman: number }> }>;
 	};
-	const svg = await save(() => curves.getByRole('button', { name: 'SVG' }).click(), 'curves.svg');
-	expect(svg.name).toBe(`${SLUG}-decision-curves.svg`);
-	expect(svg.bytes.toString('utf8')).toMatch(/^<\?xml[^>]*>\s*<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-	expect(svg.bytes.toString('utf8')).toContain('Test sessions (not people)');
-	const png = await save(() => curves.getByRole('button', { name: 'PNG' }).click(), 'curves.png');
-	expect([...png.bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-	expect(png.bytes.length).toBeGreaterThan(5000);
 
-	const csv = await save(() => page.getByTestId('download-trials').click(), 'results-trials.csv');
-	expect(csv.name).toBe(`${SLUG}-trials-with-test-data.csv`);
-	const trials = parseTrialsCsv(csv.bytes.toString('utf8'));
-	const people = new Set(trials.filter((t) => t.kind === 'human').map((t) => t.observer));
-	expect(people.size).toBe(3);
-	expect([...people].every((o) => o.startsWith('test:human:'))).toBe(true);
-	const images = manifest.stimuli.length / manifest.levels.length;
-	expect(trials.filter((t) => t.kind === 'human')).toHaveLength(3 * (images - 1)); // main trials only: one image is the practice trial's
-	expect(trials.filter((t) => t.observer === 'test:model:mobilenet-v1-0.25').length).toBeGreaterThanOrEqual(300);
+	test.beforeAll(async ({ browser }) => {
+		page = await browser.newPage();
+	});
+	test.afterAll(async () => {
+		await page?.close();
+	});
 
-	const results = JSON.parse((await save(() => page.getByTestId('download-results').click(), 'results.json')).bytes.toString('utf8'));
-	expect(results.include_test_data).toBe(true);
-	expect(results.features['mobilenet-v1-0.25'].images_compared + results.features['mobilenet-v1-0.25'].constant_maps.length).toBe(2);
+	test('simulated participants complete sessions on the experiment page', async () => {
+		test.setTimeout(240_000);
+		// every image once (simulated people are right 80 % of the time, so ~9 fully revealed trials
+		// make it very unlikely that the full-reveal check excludes everyone)
+		study = await createShortStudy(SLUG, { practice_trials: 1, blocks: 1, timing: { feedback_ms: 300 } });
+		// two participants through the experiment page (simulated: stored as test data)
+		for (let i = 0; i < 2; i++) await simulatedSession(page);
+	});
 
-	// the analyze command on the downloaded CSV gives the dashboard's numbers
-	const { stdout } = await run('npx', ['tsx', 'src/analysis/cli.ts', 'decision', '--trials', 'test-results/results-trials.csv', '--out', 'test-results/results-decision.json']);
-	expect(stdout).toContain('wrote test-results/results-decision.json');
-	const cli = JSON.parse(readFileSync('test-results/results-decision.json', 'utf8'));
-	expect(cli.levels).toEqual(results.decision.levels);
-	expect(cli.human_curve).toEqual(results.decision.human_curve);
-	expect(cli.models['test:model:mobilenet-v1-0.25']).toEqual(results.decision.models['test:model:mobilenet-v1-0.25']);
-	await expect(cells.nth(3)).toHaveText(cli.models['test:model:mobilenet-v1-0.25'].error_consistency.toFixed(3));
-	await page.screenshot({ path: 'test-results/results-page.png', fullPage: true }); // for a person to look at
+	test('a model runs over the stimuli from the models page', async () => {
+		test.setTimeout(540_000);
+		// the model over the stimuli of the first images at every level, then saliency for two images
+		await signIn(page, '/models');
+		await expect(page.getByTestId('run-form')).toBeVisible();
+		await runModel(page, { levels: 'all', limit: 300, saliency: false });
+		await runModel(page, { levels: 'full', limit: 2, saliency: true });
+		mapped = manifest.stimuli.filter((s) => s.level_index === full).slice(0, 2).map((s) => s.image_id);
+	});
 
-	// features from the platform's own files: the maps command's PNGs and the models command's saliency
-	await rm('test-results/results-human', { recursive: true, force: true });
-	await mkdir('test-results/results-human', { recursive: true });
-	for (const image of mapped) await copyFile(`test-results/results-clickme-maps/${image}.png`, `test-results/results-human/${image}.png`);
-	await run('npx', ['tsx', 'src/inference/cli.ts', 'run', '--model', 'mobilenet-v1-0.25', '--set', '.local/stimuli/demo', '--out', 'test-results/results-model.csv',
-		'--saliency', 'test-results/results-saliency', '--levels', String(full), '--limit', '2'], { timeout: 180_000 });
-	const features = await run('npx', ['tsx', 'src/analysis/cli.ts', 'features', '--human', 'test-results/results-human', '--model', 'test-results/results-saliency', '--out', 'test-results/results-features.json']);
-	expect(features.stdout).toContain('wrote test-results/results-features.json');
-	const fromFiles = JSON.parse(readFileSync('test-results/results-features.json', 'utf8'));
-	expect(Object.keys(fromFiles.images).sort()).toEqual([...mapped].sort());
-	expect(fromFiles.ceiling_source).toContain('Harmonization'); // PNG folders carry no reliability
-	// the same maps (the Node run's saliency against the browser's) give nearly the same Spearman
-	for (const image of mapped) {
-		const dashboard = results.features['mobilenet-v1-0.25'].images[image].spearman;
-		expect(Math.abs(fromFiles.images[image].spearman - dashboard)).toBeLessThan(0.02);
-	}
+	test("people's ClickMe maps: the maps command and the dashboard build the same", async () => {
+		test.setTimeout(360_000);
+		// two ClickMe players paint those images; the maps command turns the strokes into people's maps
+		await clickmePlayer(study.stimulus_set_id, `results-a-${Date.now() % 100000}`, mapped, [60, 60, 180, 160]);
+		await clickmePlayer(study.stimulus_set_id, `results-b-${Date.now() % 100000}`, mapped, [80, 70, 200, 190]);
+		await run('npx', ['tsx', 'src/clickgame/cli.ts', 'maps', '--set', 'demo', '--min-players', '2', '--include-test', '--env', '.local/e2e/env.json',
+			'--out', 'test-results/results-clickme-maps', '--email', LOCAL_RESEARCHER.email, '--password', LOCAL_RESEARCHER.password], { timeout: 120_000 });
+
+		// the dashboard's button builds the same maps from the same strokes
+		await page.goto('/dashboard');
+		const panel = page.getByTestId('clickme-panel-demo');
+		await panel.getByLabel('Minimum players per image').fill('2');
+		await panel.getByLabel('use test rounds').check();
+		await panel.getByTestId('build-maps').click();
+		const cliSummary = await run('npx', ['tsx', 'src/clickgame/cli.ts', 'maps', '--set', 'demo', '--min-players', '2', '--include-test', '--env', '.local/e2e/env.json', '--no-store',
+			'--json', 'test-results/results-clickme.json', '--email', LOCAL_RESEARCHER.email, '--password', LOCAL_RESEARCHER.password], { timeout: 120_000 });
+		expect(cliSummary.stderr).not.toContain('error');
+		const summary = JSON.parse(readFileSync('test-results/results-clickme.json', 'utf8'));
+		await expect(panel.getByTestId('maps-built')).toContainText(`${summary.maps.length} maps stored from`, { timeout: 60_000 });
+		await expect(panel.getByTestId('maps-built')).toContainText(`Human ceiling (mean split-half Spearman): ${summary.ceiling.toFixed(3)}`);
+	});
+
+	test('the researcher sees people and the model in the plots, marked as test data', async () => {
+		test.setTimeout(180_000);
+		// the study's results: only test data so far, so nothing is presented as human results
+		await page.locator('tr', { hasText: `(${SLUG})` }).getByTestId('results-link').click();
+		await expect(page.getByTestId('overview-sessions')).toHaveText('0');
+		await expect(page.getByTestId('no-human-data')).toContainText('made by automated tests');
+		await page.getByTestId('no-human-data').getByRole('button', { name: 'Show test data' }).click();
+		await expect(page.getByTestId('test-banner')).toBeVisible();
+		await expect(page.getByTestId('overview-sessions')).toHaveText('2');
+
+		curves = page.getByTestId(`figure-${SLUG}-decision-curves`);
+		await expect(curves.locator('svg')).toContainText('Test sessions (not people)');
+		await expect(curves.locator('svg')).toContainText('MobileNet v1 0.25 (224) (test run)');
+		const modelRow = page.getByTestId('alignment-table').locator('tr[data-model="test:model:mobilenet-v1-0.25"]');
+		await expect(modelRow).toBeVisible();
+		cells = modelRow.locator('td');
+		await expect(cells.nth(3)).toHaveText(/^-?\d\.\d{3}$/); // error consistency
+		await expect(cells.nth(5)).toHaveText(/^-?\d\.\d{3}$/, { timeout: 60_000 }); // feature alignment
+		await page.getByTestId('maps').getByLabel('Image').selectOption(mapped[1]!);
+		await expect(page.getByTestId('maps').locator('canvas')).toHaveCount(2); // people's map and the model's saliency
+		await expect(page.getByTestId('maps').getByRole('img', { name: `stimulus ${mapped[1]}` })).toBeVisible();
+		await expect(page.getByTestId(`figure-${SLUG}-pareto`).locator('svg')).toContainText('MobileNet');
+		await expect(page.getByTestId('participant-checks').locator('svg')).toHaveCount(2);
+	});
+
+	test('live: a third participant finishes in another browser and the overview follows', async ({ browser }) => {
+		test.setTimeout(180_000);
+		const elsewhere = await browser.newContext(); // another participant's own browser
+		await simulatedSession(await elsewhere.newPage());
+		await elsewhere.close();
+		await expect(page.getByTestId('overview-sessions')).toHaveText('3', { timeout: 30_000 });
+		await expect(page.getByTestId('overview-completed')).toHaveText('3');
+	});
+
+	test('downloads: a figure as SVG and PNG, the trials CSV, the results JSON', async () => {
+		test.setTimeout(120_000);
+		const save = async (click: () => Promise<void>, name: string) => {
+			const [download] = await Promise.all([page.waitForEvent('download'), click()]);
+			const path = `test-results/${name}`;
+			await download.saveAs(path);
+			return { name: download.suggestedFilename(), bytes: readFileSync(path) };
+		};
+		const svg = await save(() => curves.getByRole('button', { name: 'SVG' }).click(), 'curves.svg');
+		expect(svg.name).toBe(`${SLUG}-decision-curves.svg`);
+		expect(svg.bytes.toString('utf8')).toMatch(/^<\?xml[^>]*>\s*<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+		expect(svg.bytes.toString('utf8')).toContain('Test sessions (not people)');
+		const png = await save(() => curves.getByRole('button', { name: 'PNG' }).click(), 'curves.png');
+		expect([...png.bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+		expect(png.bytes.length).toBeGreaterThan(5000);
+
+		const csv = await save(() => page.getByTestId('download-trials').click(), 'results-trials.csv');
+		expect(csv.name).toBe(`${SLUG}-trials-with-test-data.csv`);
+		const trials = parseTrialsCsv(csv.bytes.toString('utf8'));
+		const people = new Set(trials.filter((t) => t.kind === 'human').map((t) => t.observer));
+		expect(people.size).toBe(3);
+		expect([...people].every((o) => o.startsWith('test:human:'))).toBe(true);
+		const images = manifest.stimuli.length / manifest.levels.length;
+		expect(trials.filter((t) => t.kind === 'human')).toHaveLength(3 * (images - 1)); // main trials only: one image is the practice trial's
+		expect(trials.filter((t) => t.observer === 'test:model:mobilenet-v1-0.25').length).toBeGreaterThanOrEqual(300);
+
+		results = JSON.parse((await save(() => page.getByTestId('download-results').click(), 'results.json')).bytes.toString('utf8'));
+		expect(results.include_test_data).toBe(true);
+		// feature reports are keyed by the model's map source, model:<id> (src/stimuli/observer.ts)
+		expect(results.features['model:mobilenet-v1-0.25'].images_compared + results.features['model:mobilenet-v1-0.25'].constant_maps.length).toBe(2);
+	});
+
+	test('the analyze command reproduces the dashboard from the downloaded files', async () => {
+		test.setTimeout(300_000);
+		// the analyze command on the downloaded CSV gives the dashboard's numbers
+		const { stdout } = await run('npx', ['tsx', 'src/analysis/cli.ts', 'decision', '--trials', 'test-results/results-trials.csv', '--out', 'test-results/results-decision.json']);
+		expect(stdout).toContain('wrote test-results/results-decision.json');
+		const cli = JSON.parse(readFileSync('test-results/results-decision.json', 'utf8'));
+		expect(cli.levels).toEqual(results.decision.levels);
+		expect(cli.human_curve).toEqual(results.decision.human_curve);
+		expect(cli.models['test:model:mobilenet-v1-0.25']).toEqual(results.decision.models['test:model:mobilenet-v1-0.25']);
+		await expect(cells.nth(3)).toHaveText(cli.models['test:model:mobilenet-v1-0.25'].error_consistency.toFixed(3));
+		await page.screenshot({ path: 'test-results/results-page.png', fullPage: true }); // for a person to look at
+
+		// features from the platform's own files: the maps command's PNGs and the models command's saliency
+		await rm('test-results/results-human', { recursive: true, force: true });
+		await mkdir('test-results/results-human', { recursive: true });
+		for (const image of mapped) await copyFile(`test-results/results-clickme-maps/${image}.png`, `test-results/results-human/${image}.png`);
+		await run('npx', ['tsx', 'src/inference/cli.ts', 'run', '--model', 'mobilenet-v1-0.25', '--set', '.local/stimuli/demo', '--out', 'test-results/results-model.csv',
+			'--saliency', 'test-results/results-saliency', '--levels', String(full), '--limit', '2'], { timeout: 180_000 });
+		const features = await run('npx', ['tsx', 'src/analysis/cli.ts', 'features', '--human', 'test-results/results-human', '--model', 'test-results/results-saliency', '--out', 'test-results/results-features.json']);
+		expect(features.stdout).toContain('wrote test-results/results-features.json');
+		const fromFiles = JSON.parse(readFileSync('test-results/results-features.json', 'utf8'));
+		expect(Object.keys(fromFiles.images).sort()).toEqual([...mapped].sort());
+		expect(fromFiles.ceiling_source).toContain('Harmonization'); // PNG folders carry no reliability
+		// the same maps (the Node run's saliency against the browser's) give nearly the same Spearman
+		for (const image of mapped) {
+			const dashboard = results.features['model:mobilenet-v1-0.25'].images[image].spearman;
+			expect(Math.abs(fromFiles.images[image].spearman - dashboard)).toBeLessThan(0.02);
+		}
+	});
 });

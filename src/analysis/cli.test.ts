@@ -8,6 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mapToPng } from '../stimuli/importance-map.js';
+import { DECISION_METRICS, FEATURE_METRICS } from './metrics.js';
 
 const run = promisify(execFile);
 let dir = '';
@@ -46,6 +47,8 @@ describe('analyze decision', () => {
 		expect(result.stderr).toBe('');
 		expect(result.code).toBe(0);
 		expect(result.stdout).toContain('1 people included, 1 excluded');
+		// every decision metric of the registry is printed for the model, with its label
+		for (const m of DECISION_METRICS) expect(result.stdout).toMatch(new RegExp(`resnet: .*${m.label} (-?\\d\\.\\d{${m.digits}}|n/a)`));
 		const report = await readJson(out);
 		expect(Object.keys(report)).toEqual(['levels', 'humans', 'human_curve', 'observers', 'models']);
 		expect(report.levels).toEqual([0.5, 1]);
@@ -80,6 +83,7 @@ describe('analyze features', () => {
 		const result = await analyze('features', '--human', path.join(dir, 'human.json'), '--model', path.join(dir, 'model.json'), '--out', out, '--raw');
 		expect(result.code).toBe(0);
 		expect(result.stdout).toContain('1 images compared, 1 left out (a constant map: b)');
+		for (const m of FEATURE_METRICS) expect(result.stdout).toMatch(new RegExp(`${m.label} -?\\d\\.\\d{${m.digits}}`)); // every feature metric
 		const report = await readJson(out);
 		expect(Object.keys(report)).toEqual(expect.arrayContaining(['images', 'mean_spearman', 'ceiling', 'ceiling_source', 'alignment']));
 		expect(report.images.a.spearman).toBeCloseTo(0.6, 12);

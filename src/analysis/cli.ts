@@ -13,6 +13,7 @@ import { commandOrUsage, fail, numberOption } from '../lib/command-line.js';
 import { mapFromPng } from '../stimuli/importance-map.js';
 import { decisionReport, DECISION_DEFAULTS } from './decision.js';
 import { FeatureInputError, featureReport, parseFeatureMaps, type HumanFeatureMap } from './features.js';
+import { DECISION_METRICS, FEATURE_METRICS, formatMetric } from './metrics.js';
 import { parseTrialsCsv, TrialInputError } from './trials.js';
 
 const USAGE = `usage:
@@ -65,7 +66,9 @@ async function writeReport(out: string, report: unknown) {
 	await writeFile(out, JSON.stringify(report, null, 2) + '\n');
 }
 
-const fixed = (x: number | null, digits = 3) => (x === null ? 'n/a' : x.toFixed(digits));
+/** Every metric of a list, as "Label value, ..." (the registry's order, labels and digits). */
+const metricLine = <M extends { id: string; label: string; digits: number }>(metrics: readonly M[], values: Readonly<Record<M['id'], number | null>>) =>
+	metrics.map((m) => `${m.label} ${formatMetric(m, values[m.id as M['id']], 'n/a')}`).join(', ');
 
 const command = commandOrUsage(positionals, values.help, USAGE);
 try {
@@ -79,7 +82,7 @@ try {
 		const { included, excluded } = report.humans;
 		console.log(`${trials.length} trials, ${report.levels.length} reveal levels: ${included.length} people included, ${excluded.length} excluded; ${Object.keys(report.models).length} models`);
 		for (const e of excluded) console.log(`  excluded ${e.id}: ${e.reason}`);
-		for (const [id, m] of Object.entries(report.models)) console.log(`  ${id}: error consistency ${fixed(m.error_consistency)}, curve correlation ${fixed(m.curve_correlation)}`);
+		for (const [id, m] of Object.entries(report.models)) console.log(`  ${id}: ${metricLine(DECISION_METRICS, m)}`);
 		console.log(`wrote ${values.out}`);
 	} else if (command === 'features') {
 		if (!values.human || !values.model || !values.out) fail(`features needs --human, --model and --out\n${USAGE}`);
@@ -87,7 +90,8 @@ try {
 		const report = featureReport(await readMaps(values.human, 'human'), await readMaps(values.model, 'model'), { raw: values.raw, ceiling });
 		await writeReport(values.out, report);
 		console.log(`${report.images_compared} images compared${report.constant_maps.length ? `, ${report.constant_maps.length} left out (a constant map: ${report.constant_maps.join(', ')})` : ''}`);
-		console.log(`mean Spearman ${fixed(report.mean_spearman)} / ceiling ${report.ceiling} (${report.ceiling_source}) = alignment ${fixed(report.alignment)}`);
+		console.log(`  ${metricLine(FEATURE_METRICS, report)}`);
+		console.log(`  human ceiling ${report.ceiling} (${report.ceiling_source}), dividing ${FEATURE_METRICS.filter((m) => 'ceiling' in m).map((m) => m.label).join(', ')}`);
 		console.log(`wrote ${values.out}`);
 	} else {
 		fail(`unknown command "${command}"\n${USAGE}`);

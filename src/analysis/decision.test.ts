@@ -3,7 +3,8 @@
  * values worked out by hand (the working is in the comments), plus the trial format and export.
  */
 import { describe, expect, it } from 'vitest';
-import { bootstrapCurve, decisionReport, errorConsistency, normalizedCurve } from './decision.js';
+import { bootstrapCurve, decisionReport, FULL_REVEAL, fullRevealIndex, normalizedCurve } from './decision.js';
+import { errorConsistency } from './metrics.js';
 import { exportTrials, type StoredDecisionTrial } from './export.js';
 import { paretoFront } from './pareto.js';
 import { percentile } from './stats.js';
@@ -14,7 +15,7 @@ const HEADER = 'observer,kind,image_id,category,reveal,response,rt_ms';
 /** Builds a trial: `right` says whether the response matches the category (null: no answer). */
 function trial(observer: string, image: string, reveal: number, right: boolean | null): Trial {
 	const kind = observer.startsWith('m') ? 'model' : 'human';
-	return { observer, kind, image_id: image, category: 'animal', reveal, response: right === null ? 'none' : right ? 'animal' : 'non_animal', rt_ms: kind === 'human' && right !== null ? 480 : null };
+	return { observer, kind, image_id: image, category: 'animal', reveal, response: right === null ? null : right ? 'animal' : 'non_animal', rt_ms: kind === 'human' && right !== null ? 480 : null };
 }
 
 // Levels 0.1, 0.5, 1. Humans h1..h4 (h3 fails the full-reveal check), one model m.
@@ -34,7 +35,7 @@ describe('decision report on a hand-worked case', () => {
 		expect(report.levels).toEqual([0.1, 0.5, 1]);
 		expect(report.observers.h1).toEqual({ kind: 'human', accuracy: [1, 1, 1], n: [1, 1, 2] });
 		expect(report.observers.h2).toEqual({ kind: 'human', accuracy: [0.5, 0, 1], n: [2, 1, 1] });
-		expect(report.observers.h4).toEqual({ kind: 'human', accuracy: [0, null, 1], n: [1, 0, 1] }); // "none" is wrong
+		expect(report.observers.h4).toEqual({ kind: 'human', accuracy: [0, null, 1], n: [1, 0, 1] }); // no answer (null) is wrong
 		// model: 0.1 -> a right, c wrong, d right = 2/3; 0.5 -> a right, b wrong = 1/2; 1 -> b, d right, c wrong = 2/3
 		expect(report.observers.m!.accuracy).toEqual([2 / 3, 1 / 2, 2 / 3]);
 	});
@@ -101,9 +102,20 @@ describe('the pieces', () => {
 	});
 
 	it('normalized curve is all null when the top level is missing or at chance', () => {
-		expect(normalizedCurve([0.6, null])).toEqual([null, null]);
-		expect(normalizedCurve([0.6, 0.5])).toEqual([null, null]);
-		expect(normalizedCurve([0.75, null, 1])).toEqual([0.5, null, 1]);
+		expect(normalizedCurve([0.6, null], [0.5, 1])).toEqual([null, null]);
+		expect(normalizedCurve([0.6, 0.5], [0.5, 1])).toEqual([null, null]);
+		expect(normalizedCurve([0.75, null, 1], [0.1, 0.5, 1])).toEqual([0.5, null, 1]);
+	});
+
+	it('fully revealed is reveal 1, for the exclusion and the normalization alike', () => {
+		expect(FULL_REVEAL).toBe(1);
+		expect(fullRevealIndex([0.1, 0.5, 1])).toBe(2);
+		// no trial at reveal 1: nothing to normalize by, and nobody can fail the full-reveal check
+		expect(fullRevealIndex([0.1, 0.5])).toBeNull();
+		expect(normalizedCurve([0.75, 1], [0.1, 0.5])).toEqual([null, null]);
+		const partial = decisionReport([trial('h1', 'a', 0.5, false), trial('m', 'a', 0.5, true)], { bootstrap: 0 });
+		expect(partial.humans).toEqual({ included: ['h1'], excluded: [] });
+		expect(partial.models.m!.normalized).toEqual([null]);
 	});
 
 	it('bootstrap of two people at 0 and 1 spans 0..1; a level nobody saw stays null', () => {
@@ -153,27 +165,32 @@ describe('trial CSV', () => {
 		expect(message).toContain('row 5: h already answered a at reveal 1 (row 2)');
 		expect(message).toContain('row 6: kind must be human or model, got "robot"');
 		expect(message).not.toContain('row 2:');
+		// an observer's text form (src/stimuli/observer.ts) must agree with the kind column
+		expect(bad(`${HEADER}\nmodel:m,human,a,animal,1,animal,\n`)).toContain('row 2: observer model:m is not of kind human');
 	});
 });
 
 describe('platform export', () => {
 	const row = (o: Partial<StoredDecisionTrial>): StoredDecisionTrial => ({
-		observer: 'human:p1', kind: 'human', image_id: 'a', category: 'animal', reveal: 1, response: 'animal', rt_ms: 400, block: 'main', is_test: false, created_at: '2026-11-22T10:00:00Z', ...o
+		observer_kind: 'human', observer_id: 'p1', image_id: 'a', category: 'animal', reveal: 1, response: 'animal', rt_ms: 400, block: 'main', is_test: false, created_at: '2026-11-22T10:00:00Z', ...o
 	});
 	const rows = [
 		row({}),
 		row({ response: 'non_animal', created_at: '2026-11-22T10:05:00Z' }), // a repeat: the first answer counts
 		row({ image_id: 'b', block: 'practice' }),
-		row({ observer: 'human:p2', is_test: true }),
-		row({ observer: 'model:m', kind: 'model', rt_ms: null, response: 'non_animal', created_at: '2026-11-22T09:00:00Z' }),
-		row({ observer: 'model:m', kind: 'model', rt_ms: null, created_at: '2026-11-22T11:00:00Z' }) // newest run wins
+		row({ observer_id: 'p2', is_test: true }),
+		row({ observer_kind: 'model', observer_id: 'm', rt_ms: null, response: 'non_animal', created_at: '2026-11-22T09:00:00Z' }),
+		row({ observer_kind: 'model', observer_id: 'm', rt_ms: null, created_at: '2026-11-22T11:00:00Z' }), // newest run wins
+		row({ observer_id: 'p3', response: null, rt_ms: null, created_at: '2026-11-22T12:00:00Z' }) // no answer stays null
 	];
 
 	it('keeps main trials, a person first answer and a model latest; test data only when asked, marked', () => {
 		expect(exportTrials(rows)).toEqual([
 			{ observer: 'human:p1', kind: 'human', image_id: 'a', category: 'animal', reveal: 1, response: 'animal', rt_ms: 400 },
+			{ observer: 'human:p3', kind: 'human', image_id: 'a', category: 'animal', reveal: 1, response: null, rt_ms: null },
 			{ observer: 'model:m', kind: 'model', image_id: 'a', category: 'animal', reveal: 1, response: 'animal', rt_ms: null }
 		]);
+		expect(trialsToCsv(exportTrials(rows)).split('\n')[2]).toBe('human:p3,human,a,animal,1,none,'); // the CSV alone writes "none"
 		const withTest = exportTrials(rows, { includeTest: true });
 		expect(withTest.map((t) => t.observer)).toContain('test:human:p2');
 		expect(parseTrialsCsv(trialsToCsv(withTest))).toEqual(withTest);

@@ -4,10 +4,12 @@
  * accurately each observer turns a given proportion of revealed features into an animal /
  * non-animal decision, and how alike people's and models' decisions are.
  */
+import type { ObserverKind } from '../stimuli/observer.js';
 import { seededRandom } from '../stimuli/random.js';
-import { pearson } from './spearman.js';
-import { finiteOrNull, mean, percentile } from './stats.js';
-import type { ObserverKind, Trial } from './trials.js';
+import { isCorrect } from '../stimuli/task.js';
+import { DECISION_METRICS, scoreAll, type DecisionMetricId } from './metrics.js';
+import { mean, percentile } from './stats.js';
+import type { Trial } from './trials.js';
 
 export interface DecisionOptions {
 	/** A person is excluded when their accuracy on fully revealed trials is at most this. */
@@ -33,46 +35,34 @@ export interface DecisionReport {
 	humans: { included: string[]; excluded: ExcludedHuman[] };
 	human_curve: { accuracy: Curve; normalized: Curve; ci_low: Curve; ci_high: Curve };
 	observers: Record<string, { kind: ObserverKind; accuracy: Curve; n: number[] }>;
-	models: Record<string, { accuracy: Curve; normalized: Curve; error_consistency: number | null; curve_correlation: number | null }>;
+	/** Per model: its curves and every decision metric (metrics.ts, DECISION_METRICS) by id. */
+	models: Record<string, { accuracy: Curve; normalized: Curve } & Record<DecisionMetricId, number | null>>;
 }
 
-/** A trial is correct when the response equals the category; no answer ("none") is wrong. */
-export const isCorrect = (t: Pick<Trial, 'response' | 'category'>) => t.response === t.category;
+/**
+ * The fully revealed level, in one place: the Harmonization study's full-reveal level is reveal =
+ * 1 (the whole image; src/stimuli/levels.ts ends its levels there). The exclusion check reads
+ * people's accuracy there, and normalized accuracy divides by the observer's accuracy there.
+ */
+export const FULL_REVEAL = 1;
+
+/** The index of the fully revealed level among sorted levels, or null when no trial had it. */
+export function fullRevealIndex(levels: readonly number[]): number | null {
+	const index = levels.indexOf(FULL_REVEAL);
+	return index < 0 ? null : index;
+}
 
 /**
  * Normalized accuracy, because speeded people are not perfect even on whole images:
- *   n(l) = (a(l) - 0.5) / (a(l_max) - 0.5),  l_max the highest level,
- * so chance maps to 0 and the observer's own full-reveal accuracy to 1. All null when a(l_max) is
+ *   n(l) = (a(l) - 0.5) / (a(full) - 0.5),  full the fully revealed level (FULL_REVEAL),
+ * so chance maps to 0 and the observer's own full-reveal accuracy to 1. All null when a(full) is
  * missing or exactly chance (nothing to normalize by).
  */
-export function normalizedCurve(accuracy: Curve): Curve {
-	const top = accuracy.at(-1);
+export function normalizedCurve(accuracy: Curve, levels: readonly number[]): Curve {
+	const full = fullRevealIndex(levels);
+	const top = full === null ? null : accuracy[full];
 	if (top === null || top === undefined || top === 0.5) return accuracy.map(() => null);
 	return accuracy.map((a) => (a === null ? null : (a - 0.5) / (top - 0.5)));
-}
-
-/**
- * Error consistency (Geirhos et al. 2020) over trials two observers share, given as pairs of
- * (first correct, second correct):
- *   c_obs = share of trials both got right or both got wrong,
- *   c_exp = p1 p2 + (1 - p1)(1 - p2), p the observers' accuracies on those trials,
- *   kappa = (c_obs - c_exp) / (1 - c_exp).
- * Null when there are no shared trials or c_exp = 1 (kappa undefined).
- */
-export function errorConsistency(pairs: readonly (readonly [boolean, boolean])[]): { kappa: number; c_obs: number; c_exp: number } | null {
-	if (pairs.length === 0) return null;
-	let same = 0, right1 = 0, right2 = 0;
-	for (const [a, b] of pairs) {
-		if (a === b) same++;
-		if (a) right1++;
-		if (b) right2++;
-	}
-	const n = pairs.length;
-	const p1 = right1 / n, p2 = right2 / n;
-	const cObs = same / n;
-	const cExp = p1 * p2 + (1 - p1) * (1 - p2);
-	if (cExp === 1) return null;
-	return { kappa: (cObs - cExp) / (1 - cExp), c_obs: cObs, c_exp: cExp };
 }
 
 /**
@@ -126,9 +116,10 @@ export function decisionReport(trials: readonly Trial[], options: DecisionOption
 		if (!o) byObserver.set(t.observer, (o = { kind: t.kind, correct: levels.map(() => 0), n: levels.map(() => 0), answers: new Map() }));
 		if (o.kind !== t.kind) throw new Error(`observer ${t.observer} is both ${o.kind} and ${t.kind}`);
 		const l = levelIndex.get(t.reveal)!;
+		const correct = isCorrect(t.response, t.category);
 		o.n[l]!++;
-		if (isCorrect(t)) o.correct[l]!++;
-		o.answers.set(`${t.image_id}\u0000${t.reveal}`, isCorrect(t));
+		if (correct) o.correct[l]!++;
+		o.answers.set(`${t.image_id}\u0000${t.reveal}`, correct);
 	}
 	const accuracyOf = (o: { correct: number[]; n: number[] }): Curve => o.n.map((n, l) => (n ? o.correct[l]! / n : null));
 
@@ -136,12 +127,12 @@ export function decisionReport(trials: readonly Trial[], options: DecisionOption
 	for (const [id, o] of byObserver) observers[id] = { kind: o.kind, accuracy: accuracyOf(o), n: o.n };
 
 	// exclusion: accuracy on fully revealed trials at most the threshold
-	const full = levelIndex.get(1);
+	const full = fullRevealIndex(levels);
 	const included: string[] = [];
 	const excluded: ExcludedHuman[] = [];
 	for (const [id, o] of byObserver) {
 		if (o.kind !== 'human') continue;
-		const fullAccuracy = full === undefined || o.n[full] === 0 ? null : o.correct[full]! / o.n[full]!;
+		const fullAccuracy = full === null || o.n[full] === 0 ? null : o.correct[full]! / o.n[full]!;
 		if (fullAccuracy !== null && fullAccuracy <= exclusionThreshold) {
 			excluded.push({ id, full_reveal_accuracy: fullAccuracy, reason: `accuracy on fully revealed images ${fullAccuracy.toFixed(3)} is at most ${exclusionThreshold}` });
 		} else {
@@ -151,31 +142,17 @@ export function decisionReport(trials: readonly Trial[], options: DecisionOption
 
 	const humanCurves = included.map((id) => observers[id]!.accuracy);
 	const humanAccuracy = meanCurve(humanCurves, levels.length);
-	const humanNormalized = normalizedCurve(humanAccuracy);
+	const humanNormalized = normalizedCurve(humanAccuracy, levels);
 	const ci = bootstrapCurve(humanCurves, levels.length, bootstrap, seed);
 
 	const models: DecisionReport['models'] = {};
+	const humanAnswers = included.map((h) => byObserver.get(h)!.answers);
 	for (const [id, o] of byObserver) {
 		if (o.kind !== 'model') continue;
 		const accuracy = observers[id]!.accuracy;
-		const normalized = normalizedCurve(accuracy);
-		const kappas: number[] = [];
-		for (const h of included) {
-			const pairs: [boolean, boolean][] = [];
-			for (const [key, humanRight] of byObserver.get(h)!.answers) {
-				const modelRight = o.answers.get(key);
-				if (modelRight !== undefined) pairs.push([humanRight, modelRight]);
-			}
-			const ec = errorConsistency(pairs);
-			if (ec) kappas.push(ec.kappa);
-		}
-		const both = levels.map((_, l) => [normalized[l], humanNormalized[l]] as const).filter((p): p is readonly [number, number] => p[0] !== null && p[1] !== null);
-		models[id] = {
-			accuracy,
-			normalized,
-			error_consistency: kappas.length ? mean(kappas) : null,
-			curve_correlation: both.length >= 2 ? finiteOrNull(pearson(both.map((p) => p[0]), both.map((p) => p[1]))) : null
-		};
+		const normalized = normalizedCurve(accuracy, levels);
+		const metrics = scoreAll(DECISION_METRICS, { model: o.answers, humans: humanAnswers, modelNormalized: normalized, humanNormalized });
+		models[id] = { accuracy, normalized, ...metrics };
 	}
 
 	return { levels, humans: { included, excluded }, human_curve: { accuracy: humanAccuracy, normalized: humanNormalized, ...ci }, observers, models };

@@ -3,6 +3,7 @@
  * same image are, scored as in the Harmonization evaluation (serre-lab/Harmonization,
  * harmonization/evaluation/metrics.py and common/clickme_dataset.py).
  */
+import { FEATURE_METRICS, scoreAll, type FeatureMetricId } from './metrics.js';
 import { spearman } from './spearman.js';
 import { finiteOrNull, mean, percentile } from './stats.js';
 
@@ -134,18 +135,15 @@ export interface ImageAlignment {
 	dice: number | null;
 }
 
-export interface FeatureReport {
+/** Per-image scores, the ceiling, and every feature metric (metrics.ts, FEATURE_METRICS) by id. */
+export type FeatureReport = {
 	images: Record<string, ImageAlignment>;
-	mean_spearman: number | null;
-	mean_iou: number | null;
-	mean_dice: number | null;
 	ceiling: number;
 	ceiling_source: string;
-	alignment: number | null;
 	images_compared: number;
 	/** Images left out of the means because a map was constant (no ranking to compare). */
 	constant_maps: string[];
-}
+} & Record<FeatureMetricId, number | null>;
 
 /** Bad input: names the image (or the file) at fault. */
 export class FeatureInputError extends Error {}
@@ -172,9 +170,10 @@ function chooseCeiling(humans: Record<string, HumanFeatureMap>, given?: number):
 }
 
 /**
- * Per image: Spearman's rho of the two maps' pixels, and IoU and Dice of their top 10 %. The
- * alignment score is mean Spearman / human ceiling. Images where either map is constant (as
- * given) get nulls and are left out of the means.
+ * Per image: Spearman's rho of the two maps' pixels, and IoU and Dice of their top 10 %; then
+ * every feature metric over the images compared (metrics.ts: alignment = mean Spearman / human
+ * ceiling, and the means). Images where either map is constant (as given) get nulls and are left
+ * out of the means.
  */
 export function featureReport(humans: Record<string, HumanFeatureMap>, models: Record<string, FeatureMap>, options: FeatureOptions = {}): FeatureReport {
 	const onlyHuman = Object.keys(humans).filter((id) => !(id in models));
@@ -202,16 +201,11 @@ export function featureReport(humans: Record<string, HumanFeatureMap>, models: R
 		images[id] = { spearman: finiteOrNull(spearman(compared.data, model.data)), ...overlap };
 	}
 	const scored = ids.filter((id) => images[id]!.spearman !== null);
-	const meanOf = (key: keyof ImageAlignment) => (scored.length ? mean(scored.map((id) => images[id]![key]!)) : null);
-	const meanSpearman = meanOf('spearman');
 	return {
 		images,
-		mean_spearman: meanSpearman,
-		mean_iou: meanOf('iou'),
-		mean_dice: meanOf('dice'),
+		...scoreAll(FEATURE_METRICS, { images: scored.map((id) => images[id]!), ceiling }),
 		ceiling,
 		ceiling_source,
-		alignment: meanSpearman === null ? null : meanSpearman / ceiling,
 		images_compared: scored.length,
 		constant_maps: constant
 	};

@@ -1,19 +1,38 @@
 // The analysis module's public surface: pure maths shared by the dashboard and the command line.
 export { averageRanks, pearson, spearman } from './spearman.js';
 export { mean, percentile, finiteOrNull } from './stats.js';
-export { parseTrialsCsv, trialsToCsv, TrialInputError, TRIAL_COLUMNS, type Trial, type ObserverKind, type Answer } from './trials.js';
-export { exportTrials, isTestObserver, TEST_OBSERVER_PREFIX, type StoredDecisionTrial } from './export.js';
+export { parseTrialsCsv, trialsToCsv, TrialInputError, TRIAL_COLUMNS, type Trial } from './trials.js';
+export { exportTrials, type StoredDecisionTrial } from './export.js';
 export {
 	bootstrapCurve,
 	decisionReport,
 	DECISION_DEFAULTS,
-	errorConsistency,
-	isCorrect,
+	FULL_REVEAL,
+	fullRevealIndex,
 	normalizedCurve,
 	type DecisionOptions,
 	type DecisionReport,
 	type ExcludedHuman
 } from './decision.js';
+export {
+	DECISION_METRICS,
+	errorConsistency,
+	FEATURE_METRICS,
+	formatMetric,
+	HEADLINE_METRICS,
+	metricById,
+	METRICS,
+	score,
+	scoreAll,
+	type DecisionMetric,
+	type DecisionMetricId,
+	type DecisionMetricInput,
+	type FeatureMetric,
+	type FeatureMetricId,
+	type FeatureMetricInput,
+	type Metric,
+	type MetricId
+} from './metrics.js';
 export {
 	featureReport,
 	FeatureInputError,
@@ -25,6 +44,7 @@ export {
 	maskOverlap,
 	parseFeatureMaps,
 	resizeBilinear,
+	TOP_PERCENT,
 	topPercentMask,
 	type FeatureMap,
 	type FeatureOptions,
@@ -33,4 +53,22 @@ export {
 	type ImageAlignment
 } from './features.js';
 export { dominates, paretoFront, type ParetoPoint } from './pareto.js';
-export { modelIdOf, modelSummaries, sessionOverview, type ModelSummary, type SessionOverview, type SessionRow } from './study-summary.js';
+export { HUMAN_STYLE, humanCurveLabel, modelColour, modelMarker, observerStyle, type Marker, type ObserverStyle } from './observer-style.js';
+export {
+	alignmentRows,
+	humanLabelOf,
+	modelKey,
+	modelStyles,
+	modelSummaries,
+	participantChecks,
+	paretoPoints,
+	resultsDocument,
+	sessionOverview,
+	studyDecision,
+	type AlignmentRow,
+	type ModelSummary,
+	type ParticipantTrial,
+	type SessionOverview,
+	type SessionRow
+} from './study-summary.js';
+export { formatObserver, modelObserver, parseObserver, TEST_OBSERVER_PREFIX, type Observer, type ObserverKind } from '../stimuli/observer.js';

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { decisionReport } from './decision.js';
 import type { FeatureReport } from './features.js';
-import { modelIdOf, modelSummaries, sessionOverview } from './study-summary.js';
+import { METRICS } from './metrics.js';
+import { modelSummaries, sessionOverview } from './study-summary.js';
 import type { Trial } from './trials.js';
 
 const t = (observer: string, image: string, reveal: number, right: boolean): Trial => ({
@@ -19,9 +20,9 @@ describe('study summaries', () => {
 
 	it('counts sessions in view, keeps test sessions counted apart, and lists exclusions marked as test', () => {
 		const sessions = [
-			{ session_id: '1', observer: 'human:a', status: 'completed' as const, is_test: false },
-			{ session_id: '2', observer: 'human:b', status: 'completed' as const, is_test: true },
-			{ session_id: '3', observer: 'human:c', status: 'started' as const, is_test: false }
+			{ session_id: '1', status: 'completed' as const, is_test: false },
+			{ session_id: '2', status: 'completed' as const, is_test: true },
+			{ session_id: '3', status: 'started' as const, is_test: false }
 		];
 		expect(sessionOverview(sessions, report, false)).toEqual({
 			sessions: 2, completed: 1, inProgress: 1, testSessions: 1, included: 1,
@@ -32,14 +33,22 @@ describe('study summaries', () => {
 
 	it('gives one row per model: overall accuracy, decision and feature alignment, top-1', () => {
 		const feature = { alignment: 0.8, mean_spearman: 0.52, mean_iou: 0.3, mean_dice: 0.45, images_compared: 2 } as FeatureReport;
-		const rows = modelSummaries(report, { m: feature, other: { ...feature, alignment: 0.1 } }, { m: 0.7 });
+		// feature reports are keyed by the model's map source, model:<id>
+		const rows = modelSummaries(report, { 'model:m': feature, 'model:other': { ...feature, alignment: 0.1 } }, { m: 0.7 });
 		expect(rows.map((r) => r.observer)).toEqual(['model:m', 'model:other']); // one row per model
 		// accuracy 3 / 4; with human:a the model shares (x, 1) both right, (y, 1) a right, m wrong,
 		// (z, 0.5) a wrong, m right: p_a = 2/3, p_m = 2/3, c_obs = 1/3, c_exp = 4/9 + 1/9 = 5/9,
 		// kappa = (1/3 - 5/9) / (4/9) = -0.5
-		expect(rows[0]).toMatchObject({ modelId: 'm', test: false, imagenetTop1: 0.7, accuracy: 0.75, featureAlignment: 0.8, featureImages: 2 });
-		expect(rows[0]!.errorConsistency).toBeCloseTo(-0.5, 12);
-		expect(rows[1]).toMatchObject({ modelId: 'other', imagenetTop1: null, accuracy: null, errorConsistency: null, featureAlignment: 0.1 });
-		expect(modelIdOf('test:model:mobilenet-v1-0.25')).toBe('mobilenet-v1-0.25');
+		expect(rows[0]).toMatchObject({ model: { kind: 'model', id: 'm', test: false }, imagenetTop1: 0.7, accuracy: 0.75, metrics: { alignment: 0.8 }, featureImages: 2 });
+		expect(rows[0]!.metrics.error_consistency).toBeCloseTo(-0.5, 12);
+		expect(rows[1]).toMatchObject({ model: { id: 'other' }, imagenetTop1: null, accuracy: null, metrics: { error_consistency: null, alignment: 0.1 } });
+		// a test run's row: its model id and test flag come from the observer's parts
+		const testRun = modelSummaries({ ...report, models: { 'test:model:mobilenet-v1-0.25': report.models['model:m']! } }, {}, {});
+		expect(testRun[0]!.model).toEqual({ kind: 'model', id: 'mobilenet-v1-0.25', test: true });
+	});
+
+	it('gives every metric of the registry in every row', () => {
+		const rows = modelSummaries(report, {}, {});
+		expect(Object.keys(rows[0]!.metrics)).toEqual(METRICS.map((m) => m.id));
 	});
 });

@@ -1,14 +1,23 @@
 /**
  * What the dashboard shows about one study, put together from the reports: the session overview
- * with exclusions, and one alignment row per model. Pure: the page fetches, this summarizes.
+ * with exclusions, one row per model with every metric of the registry (metrics.ts), and the rows
+ * its figures draw. Pure: the page fetches, this summarizes.
+ *
+ * Every report is keyed by the observer's text form (src/stimuli/observer.ts): the decision
+ * report by `[test:]human:<id>` and `[test:]model:<id>`, the feature reports by `model:<id>` (a
+ * model's map source; maps are not test-marked per run).
  */
-import type { DecisionReport } from './decision.js';
-import { isTestObserver, TEST_OBSERVER_PREFIX } from './export.js';
+import { formatObserver, modelObserver, parseObserver, type Observer } from '../stimuli/observer.js';
+import { decisionReport, type DecisionReport } from './decision.js';
+import { exportTrials, type StoredDecisionTrial } from './export.js';
 import type { FeatureReport } from './features.js';
+import { HEADLINE_METRICS, METRICS, type MetricId } from './metrics.js';
+import { humanCurveLabel, observerStyle, type ObserverStyle } from './observer-style.js';
+import type { ParetoPoint } from './pareto.js';
+import type { Trial } from './trials.js';
 
 export interface SessionRow {
 	session_id: string;
-	observer: string;
 	status: 'started' | 'completed';
 	is_test: boolean;
 }
@@ -24,6 +33,9 @@ export interface SessionOverview {
 	excluded: { observer: string; reason: string; test: boolean }[];
 }
 
+/** A report key's observer; a free name (hand-written file) of the given kind. */
+const observerOf = (key: string, kind: Observer['kind']) => parseObserver(key, kind);
+
 /** Counts over the sessions in view (test sessions only when included). */
 export function sessionOverview(sessions: readonly SessionRow[], report: DecisionReport | null, includeTest: boolean): SessionOverview {
 	const shown = sessions.filter((s) => includeTest || !s.is_test);
@@ -33,59 +45,142 @@ export function sessionOverview(sessions: readonly SessionRow[], report: Decisio
 		inProgress: shown.filter((s) => s.status === 'started').length,
 		testSessions: sessions.filter((s) => s.is_test).length,
 		included: report?.humans.included.length ?? 0,
-		excluded: (report?.humans.excluded ?? []).map((e) => ({ observer: e.id, reason: e.reason, test: isTestObserver(e.id) }))
+		excluded: (report?.humans.excluded ?? []).map((e) => ({ observer: e.id, reason: e.reason, test: observerOf(e.id, 'human').test }))
 	};
 }
 
 export interface ModelSummary {
-	/** The observer id in the report (model:<id>, or test:model:<id> for test runs). */
+	/** The model's key in the decision report (its text form: model:<id>, or test:model:<id> for test runs). */
 	observer: string;
-	modelId: string;
-	test: boolean;
+	model: Observer;
 	imagenetTop1: number | null;
 	/** Accuracy over all the model's trials. */
 	accuracy: number | null;
-	errorConsistency: number | null;
-	curveCorrelation: number | null;
-	featureAlignment: number | null;
-	meanSpearman: number | null;
-	meanIou: number | null;
-	meanDice: number | null;
+	/** Every metric of the registry (metrics.ts, METRICS) by id; null where there is no value. */
+	metrics: Record<MetricId, number | null>;
+	/** Images the feature metrics compared. */
 	featureImages: number;
 }
-
-/** The registry id behind a report's observer id: "test:model:x" -> "x". */
-export const modelIdOf = (observer: string) => observer.replace(TEST_OBSERVER_PREFIX, '').replace(/^model:/, '');
 
 /**
  * One row per model in the decision report or with a feature report. Overall accuracy is
  * correct / answered over all levels (from the per-level accuracies and counts).
+ * `features` is keyed by the model's map source (`model:<id>`), `imagenetTop1` by registry id.
  */
-export function modelSummaries(report: DecisionReport | null, features: Record<string, FeatureReport>, imagenetTop1: Record<string, number | null>): ModelSummary[] {
+export function modelSummaries(report: DecisionReport | null, features: Readonly<Record<string, FeatureReport>>, imagenetTop1: Readonly<Record<string, number | null>>): ModelSummary[] {
 	const decided = Object.keys(report?.models ?? {});
-	const mapsOnly = Object.keys(features).filter((id) => !decided.some((o) => modelIdOf(o) === id)).map((id) => `model:${id}`);
-	const observers = [...decided, ...mapsOnly];
-	return observers.sort().map((observer) => {
-		const modelId = modelIdOf(observer);
+	const decidedModels = new Set(decided.map((o) => observerOf(o, 'model').id));
+	const mapsOnly = Object.keys(features).filter((source) => !decidedModels.has(observerOf(source, 'model').id));
+	return [...decided, ...mapsOnly].sort().map((observer) => {
+		const model = observerOf(observer, 'model');
 		const decision = report?.models[observer];
 		const counts = report?.observers[observer];
 		const answered = counts ? counts.n.reduce((a, b) => a + b, 0) : 0;
 		const correct = counts ? counts.n.reduce((sum, n, l) => sum + n * (counts.accuracy[l] ?? 0), 0) : 0;
 		// feature maps are not test-marked per run: a test run's row shows the model's maps too
-		const feature = features[modelId];
+		const feature = features[formatObserver({ ...model, test: false })];
+		const metrics = Object.fromEntries(
+			METRICS.map((m) => [m.id, (m.scope === 'decision' ? decision?.[m.id] : feature?.[m.id]) ?? null])
+		) as Record<MetricId, number | null>;
 		return {
 			observer,
-			modelId,
-			test: isTestObserver(observer),
-			imagenetTop1: imagenetTop1[modelId] ?? null,
+			model,
+			imagenetTop1: imagenetTop1[model.id] ?? null,
 			accuracy: answered ? correct / answered : null,
-			errorConsistency: decision?.error_consistency ?? null,
-			curveCorrelation: decision?.curve_correlation ?? null,
-			featureAlignment: feature?.alignment ?? null,
-			meanSpearman: feature?.mean_spearman ?? null,
-			meanIou: feature?.mean_iou ?? null,
-			meanDice: feature?.mean_dice ?? null,
+			metrics,
 			featureImages: feature?.images_compared ?? 0
 		};
 	});
+}
+
+/** Each model's style (label, colour, marker) by its report key. */
+export function modelStyles(summaries: readonly ModelSummary[], modelNames: Readonly<Record<string, string>>): Record<string, ObserverStyle> {
+	return Object.fromEntries(summaries.map((s) => [s.observer, observerStyle(s.model, modelNames)]));
+}
+
+/** The human curve's label for a report: "People", or says that test sessions are in it. */
+export const humanLabelOf = (report: DecisionReport | null) => humanCurveLabel((report?.humans.included ?? []).map((id) => observerOf(id, 'human')));
+
+export interface AlignmentRow {
+	/** The model's label (observer-style.ts). */
+	model: string;
+	colour: string;
+	/** The metric's label (metrics.ts). */
+	measure: string;
+	value: number;
+}
+
+/** The alignment figure's bars: every headline metric of every model that has a value. */
+export function alignmentRows(summaries: readonly ModelSummary[], styles: Readonly<Record<string, ObserverStyle>>): AlignmentRow[] {
+	return summaries.flatMap((s) =>
+		HEADLINE_METRICS.flatMap((m) => {
+			const value = s.metrics[m.id];
+			return value === null ? [] : [{ model: styles[s.observer]!.label, colour: styles[s.observer]!.colour, measure: m.label, value }];
+		})
+	);
+}
+
+/** The pareto figure's points: models with both a published ImageNet top-1 and the chosen metric. */
+export function paretoPoints(summaries: readonly ModelSummary[], metric: MetricId, styles: Readonly<Record<string, ObserverStyle>>): (ParetoPoint & ObserverStyle)[] {
+	return summaries.flatMap((s) => {
+		const y = s.metrics[metric];
+		return s.imagenetTop1 !== null && y !== null ? [{ id: s.observer, x: s.imagenetTop1, y, ...styles[s.observer]! }] : [];
+	});
+}
+
+/** What the participant checks read of each answer (the decision_trials view's row). */
+export interface ParticipantTrial {
+	observer_kind: Observer['kind'];
+	block: 'practice' | 'main';
+	is_test: boolean;
+	rt_ms: number | null;
+	duration_ms: number | null;
+}
+
+/** People's main trials in view, their response times (answers in time) and measured display durations. */
+export function participantChecks(rows: readonly ParticipantTrial[], includeTest: boolean): { trials: number; rts: number[]; durations: number[] } {
+	const people = rows.filter((t) => t.observer_kind === 'human' && t.block === 'main' && (includeTest || !t.is_test));
+	return {
+		trials: people.length,
+		rts: people.map((t) => t.rt_ms).filter((v): v is number => v !== null),
+		durations: people.map((t) => t.duration_ms).filter((v): v is number => v !== null)
+	};
+}
+
+/** The text form of a model's observer: its key in the feature reports and its map source. */
+export const modelKey = (modelId: string) => formatObserver(modelObserver(modelId));
+
+/**
+ * The study's trials as the analysis sees them: the export (main block, test data only when
+ * included, one answer per observer, image and level) and its decision report (default options:
+ * DECISION_DEFAULTS), null without trials.
+ */
+export function studyDecision(rows: readonly StoredDecisionTrial[], includeTest: boolean): { exported: Trial[]; report: DecisionReport | null } {
+	const exported = exportTrials(rows, { includeTest });
+	return { exported, report: exported.length ? decisionReport(exported) : null };
+}
+
+/** The results download: the reports as the page shows them, and where each number's formula lives. */
+export function resultsDocument(input: {
+	study: string;
+	generatedAt: Date;
+	includeTest: boolean;
+	report: DecisionReport | null;
+	features: Readonly<Record<string, FeatureReport>>;
+	summaries: readonly ModelSummary[];
+}) {
+	return {
+		study: input.study,
+		generated_at: input.generatedAt.toISOString(),
+		include_test_data: input.includeTest,
+		decision: input.report,
+		features: input.features,
+		models: input.summaries,
+		notes: {
+			decision: 'src/analysis/decision.ts: accuracy, exclusions, normalized curves, 95 % bootstrap',
+			features: 'src/analysis/features.ts: Harmonization preprocessing, Spearman, top-10 % IoU and Dice per image',
+			metrics: METRICS.map((m) => ({ id: m.id, label: m.label, formula: m.formula, source: m.source })),
+			observers: 'src/stimuli/observer.ts: observers are keyed [test:]<kind>:<id>; feature reports by the model map source model:<id>'
+		}
+	};
 }

@@ -2,23 +2,29 @@
  * The trial format every observer shares (a model is just another observer): one row per
  * answer, as CSV with the header `observer,kind,image_id,category,reveal,response,rt_ms`.
  * The platform's export, the models command line and hand-written files all use it.
+ *
+ * - `observer`: the observer's text form (`[test:]<kind>:<id>`, src/stimuli/observer.ts) in what
+ *   the platform writes; a hand-written file may name observers freely (`p1`), and the `kind`
+ *   column says who they are. A text form whose kind disagrees with the kind column is an error.
+ * - `response`: a category, or no answer in time, which is null in memory and the text `none`
+ *   (`NO_ANSWER_CSV`) in the file only (src/stimuli/task.ts).
  */
 import Papa from 'papaparse';
+import { isObserverKind, parseObserver, type ObserverKind } from '../stimuli/observer.js';
+import { CATEGORIES, isCategory, NO_ANSWER_CSV, type Category, type Response } from '../stimuli/task.js';
 
 export const TRIAL_COLUMNS = ['observer', 'kind', 'image_id', 'category', 'reveal', 'response', 'rt_ms'] as const;
 
-export type ObserverKind = 'human' | 'model';
-export type Answer = 'animal' | 'non_animal';
-
 export interface Trial {
+	/** The key of the observer's answers in every report (see above). */
 	observer: string;
 	kind: ObserverKind;
 	image_id: string;
-	category: Answer;
+	category: Category;
 	/** Proportion of the image's pixels revealed, in (0, 1]. */
 	reveal: number;
-	/** `none`: no answer in time (counts as wrong). */
-	response: Answer | 'none';
+	/** null: no answer in time (counts as wrong). */
+	response: Response;
 	/** ms from stimulus onset; null when there was no answer or the observer is a model. */
 	rt_ms: number | null;
 }
@@ -32,8 +38,7 @@ export class TrialInputError extends Error {
 	}
 }
 
-const KINDS = ['human', 'model'];
-const ANSWERS = ['animal', 'non_animal'];
+const CATEGORY_TEXT = CATEGORIES.join(' or ');
 
 /** Checks one row's fields; returns the trial or the reasons it is not one. */
 function checkRow(row: Record<string, string>): Trial | string[] {
@@ -42,16 +47,18 @@ function checkRow(row: Record<string, string>): Trial | string[] {
 	const imageId = (row.image_id ?? '').trim();
 	if (!observer) problems.push('observer is empty');
 	if (!imageId) problems.push('image_id is empty');
-	if (!KINDS.includes(row.kind ?? '')) problems.push(`kind must be human or model, got "${row.kind}"`);
-	if (!ANSWERS.includes(row.category ?? '')) problems.push(`category must be animal or non_animal, got "${row.category}"`);
-	if (![...ANSWERS, 'none'].includes(row.response ?? '')) problems.push(`response must be animal, non_animal or none, got "${row.response}"`);
+	if (!isObserverKind(row.kind)) problems.push(`kind must be human or model, got "${row.kind}"`);
+	else if ((parseObserver(observer)?.kind ?? row.kind) !== row.kind) problems.push(`observer ${observer} is not of kind ${row.kind}`);
+	if (!isCategory(row.category)) problems.push(`category must be ${CATEGORY_TEXT}, got "${row.category}"`);
+	if (!isCategory(row.response) && row.response !== NO_ANSWER_CSV) problems.push(`response must be ${CATEGORIES.join(', ')} or ${NO_ANSWER_CSV}, got "${row.response}"`);
 	const reveal = Number(row.reveal);
 	if (row.reveal?.trim() === '' || !Number.isFinite(reveal) || reveal <= 0 || reveal > 1) problems.push(`reveal must be a number in (0, 1], got "${row.reveal}"`);
 	const rtText = (row.rt_ms ?? '').trim();
 	const rt = rtText === '' ? null : Number(rtText);
 	if (rt !== null && (!Number.isFinite(rt) || rt < 0)) problems.push(`rt_ms must be empty or a number >= 0, got "${row.rt_ms}"`);
 	if (problems.length) return problems;
-	return { observer, kind: row.kind as ObserverKind, image_id: imageId, category: row.category as Answer, reveal, response: row.response as Trial['response'], rt_ms: rt };
+	const response = row.response === NO_ANSWER_CSV ? null : (row.response as Category);
+	return { observer, kind: row.kind as ObserverKind, image_id: imageId, category: row.category as Category, reveal, response, rt_ms: rt };
 }
 
 /**
@@ -95,7 +102,8 @@ export function parseTrialsCsv(text: string): Trial[] {
 	return trials;
 }
 
-/** Writes trials in the shared CSV format (rt_ms empty when null). */
+/** Writes trials in the shared CSV format (no answer as `none`, rt_ms empty when null). */
 export function trialsToCsv(trials: readonly Trial[]): string {
-	return Papa.unparse({ fields: [...TRIAL_COLUMNS], data: trials.map((t) => TRIAL_COLUMNS.map((c) => t[c] ?? '')) }, { newline: '\n' }) + '\n';
+	const cell = (t: Trial, c: (typeof TRIAL_COLUMNS)[number]) => (c === 'response' ? (t.response ?? NO_ANSWER_CSV) : (t[c] ?? ''));
+	return Papa.unparse({ fields: [...TRIAL_COLUMNS], data: trials.map((t) => TRIAL_COLUMNS.map((c) => cell(t, c))) }, { newline: '\n' }) + '\n';
 }

@@ -21,11 +21,11 @@ export const READ_RELATIONS: Record<string, readonly string[]> = {
 	/** StoredTrial and TRIAL_TABLE_COLUMNS both come from the trial's field list. */
 	trials: TRIAL_TABLE_COLUMNS,
 	decision_trials: columnsOf<DecisionTrial>()([
-		'study_id', 'set_id', 'observer', 'kind', 'image_id', 'category', 'reveal', 'response', 'rt_ms', 'block', 'is_test',
-		'created_at', 'session_id', 'duration_ms', 'frames', 'refresh_ms'
+		'study_id', 'set_id', 'observer_kind', 'observer_id', 'image_id', 'category', 'reveal', 'response', 'correct', 'rt_ms',
+		'block', 'is_test', 'created_at', 'session_id', 'duration_ms', 'frames', 'refresh_ms'
 	]),
 	study_sessions: columnsOf<StudySession>()([
-		'study_id', 'session_id', 'observer', 'platform', 'status', 'is_test', 'started_at', 'completed_at', 'main_trials'
+		'study_id', 'session_id', 'observer_kind', 'observer_id', 'platform', 'status', 'is_test', 'started_at', 'completed_at', 'main_trials'
 	]),
 	study_progress: columnsOf<StudyProgress>()(['study_id', 'slug', 'sessions', 'completed', 'test_sessions', 'trials'])
 };

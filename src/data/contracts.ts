@@ -4,11 +4,14 @@
  * functions accept and return.
  */
 
-import type { StoredDecisionTrial } from '../analysis/export.js';
+import type { ObserverKind } from '../stimuli/observer.js';
+import type { Category } from '../stimuli/task.js';
+import type { Block } from './trial-fields.js';
 
 export type Platform = 'mturk' | 'prolific' | 'local';
-export type Category = 'animal' | 'non_animal';
 export type StudyStatus = 'draft' | 'live' | 'closed';
+/** The task's answers: one definition, in src/stimuli (config.ts, task.ts). */
+export type { Category };
 
 /** The trial's fields, types and record: one list in trial-fields.ts. */
 export type { Block, TrialRecord } from './trial-fields.js';
@@ -63,10 +66,29 @@ export interface PublicStudy {
 	stimulus_set: { id: string; slug: string; base_url: string; levels: number[] };
 }
 
-/** One answer of any observer (person or model): the analysis module's trial, and where it came from. */
-export interface DecisionTrial extends StoredDecisionTrial {
+/**
+ * One row of the `decision_trials` view: one answer of any observer (person or model), and where
+ * it came from. The observer is in parts (src/stimuli/observer.ts: kind, id, and is_test).
+ */
+export interface DecisionTrial {
 	study_id: string | null;
 	set_id: string;
+	observer_kind: ObserverKind;
+	/** The participant's uuid, or the model's registry id. */
+	observer_id: string;
+	image_id: string;
+	category: Category;
+	/** Proportion of the image revealed, in (0, 1]. */
+	reveal: number;
+	/** null: no answer in time. */
+	response: Category | null;
+	/** Computed by the database where the answer is stored (src/stimuli/task.ts states the rule). */
+	correct: boolean;
+	/** ms from stimulus onset; null without an answer and for models. */
+	rt_ms: number | null;
+	block: Block;
+	is_test: boolean;
+	created_at: string;
 	/** People only: the session, and the stimulus display as measured (ms, frames, ms per frame). */
 	session_id: string | null;
 	duration_ms: number | null;

@@ -1,6 +1,7 @@
 /** What a study's results page reads (the analyst views, under the caller's row-level security). */
 import { allRows, query, type PlatformClient } from './client.js';
 import type { DecisionTrial, Platform } from './contracts.js';
+import type { ObserverKind } from '../stimuli/observer.js';
 
 /**
  * What a study's analysis reads: its people's answers, and every model's answers on the study's
@@ -8,8 +9,8 @@ import type { DecisionTrial, Platform } from './contracts.js';
  */
 export async function studyDecisionTrials(client: PlatformClient, study: { id: string; stimulus_set_id: string }): Promise<DecisionTrial[]> {
 	const [people, models] = await Promise.all([
-		allRows<DecisionTrial>((from, to) => client.from('decision_trials').select('*').eq('study_id', study.id).eq('kind', 'human').order('created_at').order('image_id').range(from, to)),
-		allRows<DecisionTrial>((from, to) => client.from('decision_trials').select('*').eq('set_id', study.stimulus_set_id).eq('kind', 'model').order('created_at').order('image_id').range(from, to))
+		allRows<DecisionTrial>((from, to) => client.from('decision_trials').select('*').eq('study_id', study.id).eq('observer_kind', 'human').order('created_at').order('image_id').range(from, to)),
+		allRows<DecisionTrial>((from, to) => client.from('decision_trials').select('*').eq('set_id', study.stimulus_set_id).eq('observer_kind', 'model').order('created_at').order('image_id').range(from, to))
 	]);
 	return [...people, ...models];
 }
@@ -17,8 +18,9 @@ export async function studyDecisionTrials(client: PlatformClient, study: { id: s
 export interface StudySession {
 	study_id: string;
 	session_id: string;
-	/** The observer id its answers carry (human:<participant>). */
-	observer: string;
+	/** The observer its answers carry (src/stimuli/observer.ts): a person, by participant id. */
+	observer_kind: ObserverKind;
+	observer_id: string;
 	platform: Platform;
 	status: 'started' | 'completed';
 	is_test: boolean;

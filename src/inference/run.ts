@@ -10,6 +10,7 @@ import type { RgbImage } from '../stimuli/image.js';
 import { isCorrect, type Category, type Task } from '../stimuli/task.js';
 import { decide, type ClassScore } from './classes.js';
 import type { Classifier } from './classifier.js';
+import { formatObserver, modelObserver } from '../stimuli/observer.js';
 
 export interface StimulusJob<C extends string = Category> {
 	stimulus_id: string;
@@ -63,7 +64,7 @@ export class RunCancelled extends Error {
 
 export async function runModel<C extends string>(classifier: Classifier, jobs: readonly StimulusJob<C>[], options: RunOptions<C>): Promise<ModelTrial<C>[]> {
 	const batchSize = options.batchSize ?? 16;
-	const observer = `model:${classifier.entry.id}`;
+	const observer = formatObserver(modelObserver(classifier.entry.id));
 	const results: ModelTrial<C>[] = [];
 	const started = Date.now();
 	options.onProgress?.({ done: 0, total: jobs.length, remainingMs: null });

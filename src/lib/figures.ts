@@ -1,15 +1,14 @@
 /**
  * The dashboard's figures, drawn with Observable Plot from the analysis module's reports. Each
  * returns a standalone <svg> (no HTML legend: lines are labelled at their ends), so the same
- * element is shown, saved as SVG and rendered to PNG.
+ * element is shown, saved as SVG and rendered to PNG. Every observer is drawn in its own style
+ * (src/analysis/observer-style.ts: label, colour, marker), the same in every figure.
  */
 import * as Plot from '@observablehq/plot';
-import type { DecisionReport, ParetoPoint } from '$analysis/index.js';
-import { paretoFront } from '$analysis/index.js';
+import type { AlignmentRow, DecisionReport, ObserverStyle, ParetoPoint } from '$analysis/index.js';
+import { HUMAN_STYLE, paretoFront } from '$analysis/index.js';
 
 const WIDTH = 720;
-const HUMAN_COLOUR = '#111';
-const MODEL_COLOURS = ['#d62728', '#1f77b4', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
 
 function asSvg(figure: SVGSVGElement | HTMLElement): SVGSVGElement {
 	if (!(figure instanceof SVGSVGElement)) throw new Error('a dashboard figure must be a single <svg>');
@@ -17,27 +16,27 @@ function asSvg(figure: SVGSVGElement | HTMLElement): SVGSVGElement {
 	return figure;
 }
 
-export const modelColour = (index: number) => MODEL_COLOURS[index % MODEL_COLOURS.length]!;
-
 /**
  * Accuracy (or normalized accuracy) against the proportion revealed, log x as the levels are
- * log-spaced: people as a black line with their 95 % bootstrap band, each model in colour.
+ * log-spaced: people as a black line with their 95 % bootstrap band, each model in its colour
+ * and marker. `styles` gives each model's style by its report key.
  */
-export function decisionCurveFigure(report: DecisionReport, options: { normalized: boolean; humanLabel: string; modelLabels: Record<string, string> }): SVGSVGElement {
+export function decisionCurveFigure(report: DecisionReport, options: { normalized: boolean; humanLabel: string; styles: Readonly<Record<string, ObserverStyle>> }): SVGSVGElement {
 	const key = options.normalized ? 'normalized' : 'accuracy';
 	const rows: { reveal: number; value: number; observer: string }[] = [];
 	const push = (label: string, curve: (number | null)[]) =>
 		curve.forEach((value, l) => value !== null && rows.push({ reveal: report.levels[l]!, value, observer: label }));
 	push(options.humanLabel, report.human_curve[key]);
 	const modelIds = Object.keys(report.models);
-	for (const id of modelIds) push(options.modelLabels[id] ?? id, report.models[id]![key]);
+	const styleOf = (id: string) => options.styles[id] ?? { label: id, colour: '#555', marker: 'square' as const };
+	for (const id of modelIds) push(styleOf(id).label, report.models[id]![key]);
 	const band = options.normalized
 		? []
 		: report.levels.flatMap((reveal, l) => {
 				const low = report.human_curve.ci_low[l], high = report.human_curve.ci_high[l];
 				return low === null || high === null ? [] : [{ reveal, low, high }];
 			});
-	const labels = [options.humanLabel, ...modelIds.map((id) => options.modelLabels[id] ?? id)];
+	const series = [{ label: options.humanLabel, ...HUMAN_STYLE }, ...modelIds.map(styleOf)];
 	return asSvg(
 		Plot.plot({
 			width: WIDTH,
@@ -45,26 +44,23 @@ export function decisionCurveFigure(report: DecisionReport, options: { normalize
 			marginRight: 230,
 			x: { type: 'log', label: 'Proportion of the image revealed →', domain: [Math.min(...report.levels, 1), 1], grid: true },
 			y: options.normalized ? { label: '↑ Normalized accuracy', grid: true } : { label: '↑ Accuracy', domain: [0, 1], grid: true },
-			color: { domain: labels, range: [HUMAN_COLOUR, ...modelIds.map((_, i) => modelColour(i))] },
+			color: { domain: series.map((s) => s.label), range: series.map((s) => s.colour) },
+			symbol: { domain: series.map((s) => s.label), range: series.map((s) => s.marker) },
 			marks: [
 				Plot.ruleY([options.normalized ? 0 : 0.5], { stroke: '#999', strokeDasharray: '4,3' }),
-				Plot.areaY(band, { x: 'reveal', y1: 'low', y2: 'high', fill: HUMAN_COLOUR, fillOpacity: 0.15 }),
-				Plot.lineY(rows, { x: 'reveal', y: 'value', stroke: 'observer', z: 'observer', strokeWidth: 2, marker: 'circle' }),
+				Plot.areaY(band, { x: 'reveal', y1: 'low', y2: 'high', fill: HUMAN_STYLE.colour, fillOpacity: 0.15 }),
+				Plot.lineY(rows, { x: 'reveal', y: 'value', stroke: 'observer', z: 'observer', strokeWidth: 2 }),
+				Plot.dot(rows, { x: 'reveal', y: 'value', stroke: 'observer', fill: 'observer', symbol: 'observer', r: 3 }),
 				Plot.text(rows, Plot.selectLast({ x: 'reveal', y: 'value', z: 'observer', text: 'observer', fill: 'observer', dx: 8, textAnchor: 'start' }))
 			]
 		})
 	);
 }
 
-export interface AlignmentRow {
-	model: string;
-	measure: string;
-	value: number;
-}
-
-/** One panel per model, one bar per alignment measure (rows with no value are left out). */
-export function alignmentFigure(rows: AlignmentRow[]): SVGSVGElement {
+/** One panel per model, one bar per alignment measure, in the model's colour (rows with no value are left out). */
+export function alignmentFigure(rows: readonly AlignmentRow[]): SVGSVGElement {
 	const models = [...new Set(rows.map((r) => r.model))];
+	const colours = models.map((m) => rows.find((r) => r.model === m)!.colour);
 	const measures = [...new Set(rows.map((r) => r.measure))];
 	const label = (r: AlignmentRow) => r.value.toFixed(3);
 	return asSvg(
@@ -76,7 +72,7 @@ export function alignmentFigure(rows: AlignmentRow[]): SVGSVGElement {
 			x: { label: 'Score →', grid: true, domain: [Math.min(0, ...rows.map((r) => r.value)) - 0.1, Math.max(1, ...rows.map((r) => r.value)) + 0.15] },
 			y: { label: null, domain: measures },
 			fy: { label: null, domain: models, axis: 'right' },
-			color: { domain: models, range: models.map((_, i) => modelColour(i)) },
+			color: { domain: models, range: colours },
 			marks: [
 				Plot.barX(rows, { y: 'measure', x: 'value', fy: 'model', fill: 'model' }),
 				Plot.ruleX([0]),
@@ -89,10 +85,11 @@ export function alignmentFigure(rows: AlignmentRow[]): SVGSVGElement {
 
 /**
  * ImageNet top-1 against an alignment score, with the pareto front (Fel et al. 2022, Fig. 3):
- * the dashed staircase joins the models no other model beats on both axes.
+ * each model in its colour and marker; the dashed staircase joins the models no other model beats
+ * on both axes, and those models are ringed.
  */
-export function paretoFigure(points: (ParetoPoint & { label: string })[], measure: string): SVGSVGElement {
-	const front = paretoFront(points);
+export function paretoFigure(points: readonly (ParetoPoint & ObserverStyle)[], measure: string): SVGSVGElement {
+	const front = paretoFront([...points]);
 	return asSvg(
 		Plot.plot({
 			width: WIDTH,
@@ -102,7 +99,8 @@ export function paretoFigure(points: (ParetoPoint & { label: string })[], measur
 			y: { label: `↑ ${measure}`, grid: true, domain: paddedDomain([0, ...points.map((p) => p.y)], 0.1) },
 			marks: [
 				Plot.line(front, { x: 'x', y: 'y', curve: 'step-after', stroke: '#999', strokeDasharray: '4,3' }),
-				Plot.dot(points, { x: 'x', y: 'y', r: 5, fill: (p: ParetoPoint) => (front.some((f) => f.id === p.id) ? '#d62728' : '#555') }),
+				Plot.dot(front, { x: 'x', y: 'y', r: 10, stroke: '#111', strokeWidth: 1.5 }),
+				Plot.dot(points, { x: 'x', y: 'y', r: 5, fill: 'colour', stroke: 'colour', symbol: 'marker' }),
 				Plot.text(points, { x: 'x', y: 'y', text: 'label', dx: 8, textAnchor: 'start' })
 			]
 		})

@@ -4,7 +4,6 @@
  * The PostgreSQL half needs DATABASE_URL_ADMIN (a superuser URL; `npm test` provides one).
  */
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
 	DataError,
@@ -32,6 +31,7 @@ import {
 import { createNodeClient } from '../data/node.js';
 import { MANIFEST_FORMAT, type StimulusSetManifest } from '../stimuli/manifest.js';
 import { signJwt } from './jwt.js';
+import { onBothEngines, type Engine } from './engines.test-helper.js';
 import { startLocalStandin, type LocalStandin } from './local.js';
 
 const RESEARCHER = { email: 'researcher@example.org', password: 'local-demo-password' };
@@ -66,7 +66,7 @@ function trial(index: number, stimulusId: string, response: TrialRecord['respons
 	};
 }
 
-function contractSuite(engine: 'pglite' | 'postgres', databaseUrl: () => string | undefined) {
+function contractSuite(engine: Engine, databaseUrl: () => string | undefined) {
 	describe(`supabase-js against the stand-in on ${engine}`, () => {
 		let standin: LocalStandin;
 		let client: () => PlatformClient;
@@ -222,11 +222,11 @@ function contractSuite(engine: 'pglite' | 'postgres', databaseUrl: () => string 
 			const slugs = (await listMyStudies(researcher)).map((s) => s.slug);
 			expect(slugs).toEqual(expect.arrayContaining(['demo', studySlug]));
 			const trials = await studyDecisionTrials(researcher, { id: studyId, stimulus_set_id: setId });
-			const people = trials.filter((t) => t.kind === 'human');
+			const people = trials.filter((t) => t.observer_kind === 'human');
 			expect(people.length).toBeGreaterThanOrEqual(3);
 			expect(people.every((t) => t.study_id === studyId && t.session_id !== null)).toBe(true);
 			expect(trials.every((t) => t.set_id === setId)).toBe(true);
-			expect(people.some((t) => t.response === 'none' && t.category === 'non_animal')).toBe(true);
+			expect(people.some((t) => t.response === null && t.category === 'non_animal')).toBe(true); // no answer is null (the CSV alone writes "none")
 			await setClickmeOpen(researcher, setId, true);
 			expect((await listStimulusSets(researcher)).find((set) => set.id === setId)?.clickme_open).toBe(true);
 			const stranger = client();
@@ -238,7 +238,7 @@ function contractSuite(engine: 'pglite' | 'postgres', databaseUrl: () => string 
 			expect(sessions.length).toBeGreaterThanOrEqual(1);
 			for (const session of sessions) {
 				const answered = people.filter((t) => t.session_id === session.session_id && t.block === 'main');
-				expect(answered.every((t) => t.observer === session.observer)).toBe(true);
+				expect(answered.every((t) => t.observer_kind === session.observer_kind && t.observer_id === session.observer_id)).toBe(true);
 				expect(Number(session.main_trials)).toBe(answered.length);
 			}
 
@@ -334,29 +334,4 @@ function contractSuite(engine: 'pglite' | 'postgres', databaseUrl: () => string 
 	});
 }
 
-contractSuite('pglite', () => undefined);
-
-const adminUrl = process.env.DATABASE_URL_ADMIN;
-if (!adminUrl && process.env.REQUIRE_POSTGRES) {
-	throw new Error('REQUIRE_POSTGRES is set but DATABASE_URL_ADMIN is not: the PostgreSQL contract tests cannot run');
-}
-let postgresUrl: string | undefined;
-describe.skipIf(!adminUrl)('on PostgreSQL', () => {
-	const dbName = `contract_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-	beforeAll(async () => {
-		const admin = new pg.Client({ connectionString: adminUrl });
-		await admin.connect();
-		await admin.query(`create database ${dbName}`);
-		await admin.end();
-		const url = new URL(adminUrl!);
-		url.pathname = `/${dbName}`;
-		postgresUrl = url.toString();
-	});
-	afterAll(async () => {
-		const admin = new pg.Client({ connectionString: adminUrl });
-		await admin.connect();
-		await admin.query(`drop database if exists ${dbName} with (force)`);
-		await admin.end();
-	});
-	contractSuite('postgres', () => postgresUrl);
-});
+onBothEngines('contract', contractSuite);

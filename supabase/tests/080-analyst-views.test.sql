@@ -1,7 +1,7 @@
 -- The analyst views (decision_trials, study_sessions): the study's owner reads her people's and
 -- her models' answers with the measured display, nobody else reads anything.
 begin;
-select plan(9);
+select plan(11);
 
 select tests.create_researcher('alice@example.org') as alice \gset
 select tests.create_researcher('bob@example.org') as bob \gset
@@ -23,17 +23,24 @@ insert into public.model_results (id, run_id, stimulus_id, response, p_animal, t
 values (gen_random_uuid(), :'run', tests.stimulus(:'study', 'car', 1), 'animal', 0.7, '[]');
 
 select tests.authenticate_as(:'alice');
-select results_eq(format($$ select kind, image_id, reveal, response, rt_ms, block, duration_ms, frames, session_id from public.decision_trials where study_id = %L order by kind, block $$, :'study'),
-  format($$ values ('human'::text, 'cat'::text, 1.0::float8, 'animal'::text, 412.5::float8, 'main'::text, 400.2::float8, 24, %L::uuid),
-                   ('human', 'car', 0.1, 'none', null, 'practice', 399.9, 24, %L::uuid),
-                   ('model', 'car', 1.0, 'animal', null, 'main', null, null, null) $$, :'session', :'session'),
+-- no answer is null in the view (it read 'none' before; the trial CSV alone writes that text),
+-- and `correct` is what the database stored (the model's by its trigger: car is non_animal)
+select results_eq(format($$ select observer_kind, image_id, reveal, response, correct, rt_ms, block, duration_ms, frames, session_id from public.decision_trials where study_id = %L order by observer_kind, block $$, :'study'),
+  format($$ values ('human'::text, 'cat'::text, 1.0::float8, 'animal'::text, true, 412.5::float8, 'main'::text, 400.2::float8, 24, %L::uuid),
+                   ('human', 'car', 0.1, null, false, null, 'practice', 399.9, 24, %L::uuid),
+                   ('model', 'car', 1.0, 'animal', false, null, 'main', null, null, null) $$, :'session', :'session'),
   'the owner reads her people''s answers with the measured display, and her model''s answers');
+select results_eq(format($$ select observer_kind, observer_id from public.decision_trials where study_id = %L order by observer_kind, block $$, :'study'),
+  format($$ values ('human'::text, %L::text), ('human', %L), ('model', 'view-net') $$,
+    (select participant_id::text from public.sessions where id = :'session'), (select participant_id::text from public.sessions where id = :'session')),
+  'the observer comes in parts: kind, and the participant''s or the model''s id');
 select results_eq(format($$ select status, is_test, main_trials from public.study_sessions where study_id = %L $$, :'study'),
   $$ values ('started'::text, false, 1::bigint) $$,
   'the owner reads her study''s sessions with their main-trial counts');
-select is((select observer from public.study_sessions where study_id = :'study'),
-  (select 'human:' || participant_id::text from public.sessions where id = :'session'),
-  'a session''s observer id is the one its answers carry');
+select results_eq(format($$ select observer_kind, observer_id from public.study_sessions where study_id = %L $$, :'study'),
+  format($$ select distinct observer_kind, observer_id from public.decision_trials where session_id = %L $$, :'session'),
+  'a session''s observer is the one its answers carry');
+select hasnt_column('public', 'decision_trials', 'observer', 'no glued observer text in the view (src/stimuli/observer.ts formats it)');
 
 select tests.authenticate_as(:'bob');
 select is_empty($$ select * from public.decision_trials $$, 'another researcher reads no answers');
