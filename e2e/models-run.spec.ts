@@ -31,11 +31,13 @@ test('a model run from the page stores decisions like trials, the same as the co
 	const summary = page.locator('[data-testid="run-summary"][data-model="mobilenet-v1-0.25"]');
 	await expect(summary).toHaveAttribute('data-outcome', 'done', { timeout: 120_000 });
 	await expect(summary).toContainText('on wasm, done, 6 results stored');
+	await expect(summary).toContainText('decision rule top-1'); // the paper's rule, the default
 
 	const client = await researcherClient();
-	const { data: runs } = await client.from('model_runs').select('id, backend, status, n_stimuli, is_test').eq('model_id', 'mobilenet-v1-0.25').order('started_at');
+	const { data: runs } = await client.from('model_runs').select('id, backend, status, n_stimuli, is_test, config').eq('model_id', 'mobilenet-v1-0.25').order('started_at');
 	const run = runs!.at(-1)!;
 	expect(run).toMatchObject({ backend: 'wasm', status: 'done', n_stimuli: 6, is_test: true });
+	expect(run.config).toMatchObject({ decision_rule: 'top-1' }); // stored with the run
 	const { data: trials } = await client.from('decision_trials').select('observer_kind, observer_id, image_id, category, reveal, response')
 		.eq('observer_kind', 'model').eq('observer_id', 'mobilenet-v1-0.25'); // the view gives the observer in parts (src/stimuli/observer.ts)
 	expect(trials!.length).toBeGreaterThanOrEqual(6);

@@ -80,19 +80,22 @@ describe('the animal decision', () => {
 		expect(p[2]).toBeCloseTo(0.66524, 5);
 	});
 
-	it('P(animal) is the probability mass on classes 0..397; animal when above 0.5', () => {
+	it('P(animal) is the probability mass on classes 0..397; the summed rule says animal when above 0.5', () => {
 		const probs = new Array(1000).fill(0);
 		probs[397] = 0.3; // puffer: an animal
 		probs[398] = 0.25; // abacus: not
 		probs[10] = 0.2;
 		probs[999] = 0.25;
-		const d = decide(predict(probs, { outputOrder: { kind: 'standard' }, outputs: 'probabilities' }), animalTask);
+		const d = decide(predict(probs, { outputOrder: { kind: 'standard' }, outputs: 'probabilities' }), animalTask, 'summed');
 		expect(d.scores.animal).toBeCloseTo(0.5, 12);
 		expect(d.response).toBe('non_animal'); // exactly 0.5 is not "more than half"
 		expect(d.top5.map((c) => c.class)).toEqual([397, 398, 999, 10, 0]);
 		expect(inTopK(d, [10])).toBe(true);
 		expect(inTopK(d, [10], 3)).toBe(false);
 		probs[10] = 0.21;
+		expect(decide(predict(probs, { outputOrder: { kind: 'standard' }, outputs: 'probabilities' }), animalTask, 'summed').response).toBe('animal');
+		probs[10] = 0.2;
+		// the paper's rule (default): the most probable class, 397 (puffer), is an animal
 		expect(decide(predict(probs, { outputOrder: { kind: 'standard' }, outputs: 'probabilities' }), animalTask).response).toBe('animal');
 	});
 

@@ -8,7 +8,7 @@
  * The task's answer (e.g. animal or not) is a separate step: the stimulus set's task maps these
  * probabilities onto its categories (`decideTask` in src/stimuli/task.ts).
  */
-import { decideTask, type Task, type TaskDecision } from '../stimuli/task.js';
+import { decideTask, type DecisionRule, type Task, type TaskDecision } from '../stimuli/task.js';
 import classes from './imagenet-classes.json' with { type: 'json' };
 import type { ModelEntry, OutputOrder } from './registry.js';
 
@@ -88,8 +88,8 @@ export function predict(raw: ArrayLike<number>, entry: Pick<ModelEntry, 'outputO
 }
 
 /** The prediction and the task's answer (the task's decision mapping on the probabilities). */
-export function decide<C extends string>(prediction: Prediction, task: Pick<Task<C>, 'categories' | 'decisionMapping'>): Decision<C> {
-	return { ...prediction, ...decideTask(task, prediction.probabilities) };
+export function decide<C extends string>(prediction: Prediction, task: Pick<Task<C>, 'categories' | 'decisionMapping'>, rule?: DecisionRule): Decision<C> {
+	return { ...prediction, ...decideTask(task, prediction.probabilities, rule) };
 }
 
 /** Whether any of the targets is among the top k (ClickMe's success rule). */

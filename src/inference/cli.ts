@@ -1,6 +1,6 @@
 /**
  * npm run models -- run --model ID --set DIR --out FILE.csv [--saliency DIR] [--models DIR]
- *                        [--backend wasm|cpu] [--batch 16] [--levels 0,9] [--limit N]
+ *                        [--backend wasm|cpu] [--batch 16] [--levels 0,9] [--limit N] [--decision-rule ${Object.keys(DECISION_RULES).join('|')}]
  * npm run models -- list
  *
  * Runs a model over a built stimulus set - the very files participants saw, checked against the
@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { mapToPng } from '../stimuli/importance-map.js';
 import { fetchVerified, loadStimulusSet } from '../stimuli/load.js';
 import { rgbFromPng } from '../stimuli/png.js';
-import { taskOf } from '../stimuli/task.js';
+import { DECISION_RULES, DEFAULT_DECISION_RULE, isDecisionRule, taskOf } from '../stimuli/task.js';
 import { loadClassifier } from './classifier.js';
 import { defaultModelDir } from './model-dir.js';
 import { folderModelHandler, useFastestNodeBackend } from './node.js';
@@ -29,7 +29,7 @@ import { trialsToCsv } from '../analysis/trials.js';
 import { fail, commandOrUsage, numberOption } from '../lib/command-line.js';
 
 const USAGE = `usage:
-  npm run models -- run --model ID --set DIR --out FILE.csv [--saliency DIR] [--models DIR] [--backend wasm|cpu] [--batch 16] [--levels 0,9] [--limit N]
+  npm run models -- run --model ID --set DIR --out FILE.csv [--saliency DIR] [--models DIR] [--backend wasm|cpu] [--batch 16] [--levels 0,9] [--limit N] [--decision-rule ${Object.keys(DECISION_RULES).join('|')}]
   npm run models -- list`;
 
 /** Reads file:// URLs, so the browser's manifest loader runs unchanged in Node. */
@@ -54,6 +54,7 @@ const { positionals, values } = parseArgs({
 		batch: { type: 'string', default: '16' },
 		levels: { type: 'string' },
 		limit: { type: 'string' },
+		'decision-rule': { type: 'string', default: DEFAULT_DECISION_RULE },
 		help: { type: 'boolean', default: false }
 	}
 });
@@ -67,6 +68,8 @@ try {
 		if (!values.model || !values.set || !values.out) fail(`run needs --model, --set and --out\n${USAGE}`);
 		const entry = modelEntry(values.model);
 		if (values.backend && values.backend !== 'wasm' && values.backend !== 'cpu') fail(`--backend must be wasm or cpu (got "${values.backend}")`);
+		const rule = values['decision-rule'];
+		if (!isDecisionRule(rule)) fail(`--decision-rule must be one of ${Object.keys(DECISION_RULES).join(', ')} (got "${rule}")`);
 		const batch = numberOption('batch', values.batch, (n) => Number.isInteger(n) && n >= 1, 'a positive integer')!;
 		const backend = await useFastestNodeBackend(values.backend as 'wasm' | 'cpu' | undefined);
 		const modelDir = path.join(values.models ?? defaultModelDir(), entry.localDir ?? entry.id);
@@ -81,10 +84,10 @@ try {
 			imagenet_classes: classesOf.get(s.image_id) ?? [],
 			load: async () => rgbFromPng(await fetchVerified(set, s.file, s.sha256, fileFetcher))
 		}));
-		console.error(`${entry.id} on ${backend}: ${jobs.length} stimuli of set "${set.manifest.name}"${values.saliency ? ', with saliency' : ''}`);
+		console.error(`${entry.id} on ${backend}: ${jobs.length} stimuli of set "${set.manifest.name}", decision rule ${rule} (${DECISION_RULES[rule].label})${values.saliency ? ', with saliency' : ''}`);
 		const bar = new cliProgress.SingleBar({ format: '{bar} {value}/{total} stimuli | {eta_formatted} left', stream: process.stderr }, cliProgress.Presets.shades_classic);
 		bar.start(jobs.length, 0);
-		const trials = await runModel(classifier, jobs, { task: taskOf(set.manifest), batchSize: batch, saliency: !!values.saliency, onProgress: (p) => bar.update(p.done) });
+		const trials = await runModel(classifier, jobs, { task: taskOf(set.manifest), rule, batchSize: batch, saliency: !!values.saliency, onProgress: (p) => bar.update(p.done) });
 		bar.stop();
 		const csv = trialsToCsv(trials.map((t) => ({ observer: t.observer, kind: t.kind, image_id: t.image_id, category: t.category, reveal: t.reveal, response: t.response, rt_ms: null })));
 		await mkdir(path.dirname(path.resolve(values.out)), { recursive: true });

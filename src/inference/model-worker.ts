@@ -37,6 +37,7 @@ async function run(request: Extract<WorkerRequest, { type: 'run' }>) {
 		const tensorsBefore = tf.memory().numTensors;
 		await runModel(classifier, jobs, {
 			task: taskOf({ task: request.task }),
+			rule: request.rule,
 			batchSize: request.batchSize,
 			saliency: request.saliency,
 			signal: controller.signal,

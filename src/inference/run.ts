@@ -7,7 +7,7 @@
  */
 import type { ImportanceMap } from '../stimuli/importance-map.js';
 import type { RgbImage } from '../stimuli/image.js';
-import { isCorrect, type Category, type Task } from '../stimuli/task.js';
+import { isCorrect, type Category, type DecisionRule, type Task } from '../stimuli/task.js';
 import { decide, type ClassScore } from './classes.js';
 import type { Classifier } from './classifier.js';
 import { formatObserver, modelObserver } from '../stimuli/observer.js';
@@ -48,6 +48,8 @@ export interface RunProgress {
 export interface RunOptions<C extends string = Category> {
 	/** The stimulus set's task (`taskOf(manifest)`): its decision mapping gives the answers. */
 	task: Pick<Task<C>, 'categories' | 'decisionMapping'>;
+	/** How probabilities become the answer (src/stimuli/task.ts DECISION_RULES); default top-1, the paper's. */
+	rule?: DecisionRule;
 	batchSize?: number;
 	saliency?: boolean;
 	signal?: AbortSignal;
@@ -75,7 +77,7 @@ export async function runModel<C extends string>(classifier: Classifier, jobs: r
 		const predictions = await classifier.classify(images);
 		const trials: ModelTrial<C>[] = [];
 		for (const [j, job] of batch.entries()) {
-			const decision = decide(predictions[j]!, options.task);
+			const decision = decide(predictions[j]!, options.task, options.rule);
 			trials.push({
 				stimulus_id: job.stimulus_id,
 				observer,

@@ -1,5 +1,5 @@
 /** Messages between a page and the model worker. */
-import type { TaskId } from '../stimuli/task.js';
+import type { DecisionRule, TaskId } from '../stimuli/task.js';
 import type { ModelEntry } from './registry.js';
 import type { ModelTrial, RunProgress, StimulusJob } from './run.js';
 
@@ -15,6 +15,8 @@ export type WorkerRequest =
 			jobs: WorkerJob[];
 			/** The stimulus set's task (`taskOf(manifest).id`): how predictions become answers. */
 			task: TaskId;
+			/** How predictions become answers (default top-1, the paper's rule). */
+			rule?: DecisionRule;
 			batchSize: number;
 			saliency: boolean;
 			/** Run the first job once, unrecorded, before starting (for benchmarks: first calls compile shaders and kernels). */

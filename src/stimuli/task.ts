@@ -7,16 +7,16 @@
  *   its task in the manifest (`task`); a set without one has the default task, animal vs
  *   non-animal (`DEFAULT_TASK_ID`). Another split of the ImageNet classes is a new entry here,
  *   nothing else in the model code changes.
- * - A decision mapping (model-vs-human's `DecisionMapping` per dataset) turns the probabilities
- *   p_0..p_999 in the standard ImageNet-1k order into one score per category, then an answer:
- *     score_c = aggregate of p_i over the standard indices i listed for category c
- *               ('sum': sum_i p_i, the probability of the category; 'mean': the mean of those p_i,
- *               model-vs-human's default for its 16 categories);
- *     answer  = the category with the highest score (ties: the earlier category), unless the
- *               mapping states its own rule (`decide`).
- *   Animal vs non-animal follows the Harmonization study: P(animal) = sum of p_i over standard
- *   indices 0..397 (the animal classes), P(non_animal) = sum over 398..999, and the answer is
- *   animal when P(animal) > 0.5 (exactly 0.5 is non_animal).
+ * - A decision mapping (model-vs-human's `DecisionMapping` per dataset) lists, for each category,
+ *   the standard ImageNet-1k indices it covers; the animal task's are 0..397 (animals) and
+ *   398..999, as in the Harmonization study. The answer comes by a decision rule
+ *   (`DECISION_RULES`, an option recorded with each model run):
+ *     top-1 (default, the paper's): the category of the most probable single class;
+ *     summed: score_c = aggregate of p_i over c's indices ('sum': the probability of the
+ *             category; 'mean': model-vs-human's default for its 16 categories), then the
+ *             highest score (ties: the earlier category) or the mapping's own rule (`decide`):
+ *             for animals, "animal" when P(animal) > 0.5 (exactly 0.5 is non_animal).
+ *   The scores are computed either way (model_results.p_animal stores P(animal)).
  * - An answer is one of the task's categories. The database stores the default task's answers
  *   only: its category and response columns accept animal / non_animal (`CATEGORIES`, in
  *   config.ts), and model_results.p_animal holds the animal score.
@@ -103,23 +103,59 @@ export function taskOf(set: { task?: string }): (typeof TASKS)[TaskId] {
 	return TASKS[id];
 }
 
+/**
+ * How a model's probabilities become its answer (issue #14, item 2): an open choice, so it is an
+ * option, stored with every model run (`model_runs.config.decision_rule`) and shown with results.
+ * - `top-1` (default): the category of the single most probable class among the task's classes.
+ *   The Harmonization paper (Fel et al. 2022, Methods, psychophysics): a model answers "animal"
+ *   when its most probable of the 1000 classes is an animal (standard indices 0..397).
+ * - `summed`: the task's decision mapping on summed (or averaged) probabilities, as
+ *   model-vs-human's DecisionMapping aggregates per category; for animal vs non-animal,
+ *   P(animal) = sum over 0..397 and "animal" when P(animal) > 0.5.
+ * On masked stimuli the two disagree at low reveal, so the choice moves model accuracy.
+ */
+export const DECISION_RULES = {
+	'top-1': { label: 'most probable class', formula: "the category of argmax_i p_i over the task's classes", source: 'Fel et al. 2022 (Harmonization), Methods' },
+	summed: { label: 'summed probability', formula: "score_c = sum (or mean) of p_i over c's classes; the task's rule on the scores (animal: P(animal) > 0.5)", source: 'bethgelab/model-vs-human, DecisionMapping (aggregation per category)' }
+} as const;
+export type DecisionRule = keyof typeof DECISION_RULES;
+export const DEFAULT_DECISION_RULE: DecisionRule = 'top-1';
+
+export function isDecisionRule(value: unknown): value is DecisionRule {
+	return typeof value === 'string' && Object.hasOwn(DECISION_RULES, value);
+}
+
 export interface TaskDecision<C extends string> {
-	/** One score per category (for 'sum', the probability of the category). */
+	/** One score per category (for 'sum', the probability of the category), whatever the rule. */
 	scores: Record<C, number>;
 	response: C;
 }
 
-/** Applies a task's decision mapping to the 1000 probabilities of one image, in standard order. */
-export function decideTask<C extends string>(task: Pick<Task<C>, 'categories' | 'decisionMapping'>, probabilities: ArrayLike<number>): TaskDecision<C> {
+/**
+ * Applies a task to the 1000 probabilities of one image, in standard order: the scores by its
+ * decision mapping, and the answer by `rule` (see DECISION_RULES; top-1 ties go to the lower
+ * class index, as numpy's argmax).
+ */
+export function decideTask<C extends string>(
+	task: Pick<Task<C>, 'categories' | 'decisionMapping'>,
+	probabilities: ArrayLike<number>,
+	rule: DecisionRule = DEFAULT_DECISION_RULE
+): TaskDecision<C> {
 	if (probabilities.length !== 1000) throw new Error(`a decision mapping takes the 1000 ImageNet-1k probabilities, got ${probabilities.length}`);
 	const { classes, aggregate, decide } = task.decisionMapping;
 	const scores = {} as Record<C, number>;
+	let top: { category: C; index: number; p: number } | null = null;
 	for (const category of task.categories) {
 		const indices = classes[category];
 		let sum = 0;
-		for (const i of indices) sum += probabilities[i]!;
+		for (const i of indices) {
+			const p = probabilities[i]!;
+			sum += p;
+			if (!top || p > top.p || (p === top.p && i < top.index)) top = { category, index: i, p };
+		}
 		scores[category] = aggregate === 'mean' ? sum / indices.length : sum;
 	}
+	if (rule === 'top-1') return { scores, response: top!.category };
 	const response = decide ? decide(scores) : task.categories.reduce((best, c) => (scores[c] > scores[best] ? c : best));
 	return { scores, response };
 }
