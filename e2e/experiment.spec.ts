@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { TRIAL_TABLE_COLUMNS, TRIAL_FIELDS, type StoredTrial } from '../src/data/trial-fields.js';
 import { answerTrials, createShortStudy, researcherClient, startSession, watchTrials } from './platform.js';
 
@@ -147,4 +147,75 @@ test('a simulated participant (jsPsych simulation) runs the study and is stored 
 	const visual = trials.filter((t) => t.onset_ms !== 1000 + t.fixation_ms);
 	expect(visual).toHaveLength(TRIALS);
 	expect(visual.every((t) => Math.abs(t.duration_ms - 400) <= t.refresh_ms + 1)).toBe(true);
+});
+
+test('a lost answer to start_session is retried with the same session id: the worker resumes, not turned away', async ({ page }) => {
+	const study = await createShortStudy('e2e-lost-start', SHORT);
+	let lost = false;
+	await page.route('**/rest/v1/rpc/start_session', async (route) => {
+		if (lost) return route.continue();
+		lost = true;
+		await route.fetch(); // the server starts the session ...
+		await route.abort('connectionreset'); // ... and its answer never arrives
+	});
+	await page.goto('/study/e2e-lost-start?workerId=WLOST1&assignmentId=A1&hitId=H1&turkSubmitTo=https%3A%2F%2Fworkersandbox.mturk.com');
+	await page.getByTestId('start').click();
+	await expect(page.getByTestId('study-error')).toBeVisible({ timeout: 30_000 });
+	await page.reload();
+	await page.getByTestId('start').click();
+	await expect(page.getByRole('button', { name: 'I agree' })).toBeVisible({ timeout: 30_000 });
+	await expect(page.getByTestId('turned-away')).toHaveCount(0);
+	const { sessions } = await storedTrials(study.id);
+	expect(sessions).toHaveLength(1);
+});
+
+/** The local queue's stored entry, once the server has confirmed every trial in it. */
+async function settledQueueEntry(page: Page): Promise<string> {
+	const handle = await page.waitForFunction(() => {
+		const key = Object.keys(localStorage).find((k) => k.startsWith('slp:queue:'));
+		const value = key ? localStorage.getItem(key) : null;
+		return value && JSON.parse(value).pending.length === 0 ? key : false;
+	});
+	return (await handle.jsonValue()) as string;
+}
+
+test('a damaged queue in browser storage is recovered on reload: the server says what is saved, the participant carries on', async ({ page }) => {
+	const study = await createShortStudy('e2e-corrupt', SHORT);
+	await page.goto('/study/e2e-corrupt');
+	const keys = await startSession(page);
+	await answerTrials(page, 4, keys.animal);
+	const key = await settledQueueEntry(page);
+	await page.evaluate((k) => localStorage.setItem(k, localStorage.getItem(k)!.slice(0, 60)), key); // cut off mid-entry
+	await page.reload();
+	await page.getByTestId('start').click();
+	await expect(page.getByText('4 pictures to go')).toBeVisible();
+	await expect(page.getByTestId('storage-note')).toContainText('was damaged');
+	await page.getByRole('button', { name: 'Continue' }).click();
+	await page.getByRole('button', { name: 'Go full screen' }).click();
+	await answerTrials(page, 4, keys.animal);
+	await page.getByRole('button', { name: 'Finish' }).click();
+	await expect(page.getByTestId('trials-saved')).toHaveText(`${TRIALS} answers saved.`);
+	const { trials, sessions } = await storedTrials(study.id);
+	expect(sessions).toHaveLength(1);
+	expect(trials.map((t) => t.trial_index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+});
+
+test('full browser storage: the answers are kept in memory and saved, and the participant is told to keep the tab open', async ({ page }) => {
+	await page.addInitScript(() => {
+		const setItem = Storage.prototype.setItem;
+		Storage.prototype.setItem = function (key: string, value: string) {
+			if (String(key).startsWith('slp:')) throw new DOMException("Failed to execute 'setItem' on 'Storage': Setting the value exceeded the quota.", 'QuotaExceededError');
+			return setItem.call(this, key, value);
+		};
+	});
+	const study = await createShortStudy('e2e-full-storage', SHORT);
+	await page.goto('/study/e2e-full-storage');
+	const keys = await startSession(page);
+	await answerTrials(page, 1, keys.animal);
+	await expect(page.getByTestId('storage-note')).toContainText('storage is full');
+	await expect(page.getByTestId('storage-note')).toContainText('do not close this tab');
+	await answerTrials(page, 7, keys.animal);
+	await page.getByRole('button', { name: 'Finish' }).click();
+	await expect(page.getByTestId('trials-saved')).toHaveText(`${TRIALS} answers saved.`);
+	expect((await storedTrials(study.id)).trials).toHaveLength(TRIALS);
 });

@@ -1,6 +1,7 @@
 /**
  * Rounds and strokes on their way to the database, through the experiment's loss-free queue
- * (stored in the browser before any send, resent until confirmed, duplicates ignored).
+ * (stored in the browser before any send, one request in flight at a time, resent until
+ * confirmed, duplicates ignored): the same TrialQueue, so the same tests hold for strokes.
  */
 import type { ClickmeItem, PlatformClient } from '../data/index.js';
 import { recordClickme } from '../data/index.js';

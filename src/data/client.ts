@@ -4,6 +4,10 @@
  * function). Each turns a server error into a `DataError` with the server's code, HTTP status
  * and hint, in one place. The calls themselves live by area: participants.ts, researchers.ts,
  * results.ts, stimulus-sets.ts, model-runs.ts, clickme.ts.
+ *
+ * Every request the client makes (REST, RPC, auth) has a time limit (`requestTimeoutMs`,
+ * default 20 s): a request the server never answers fails as a network error (status 0) and can
+ * be retried, instead of blocking its caller (the trial queue sends one request at a time).
  */
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 
@@ -15,10 +19,19 @@ export interface ClientOptions {
 	/** Where the auth session persists; defaults to localStorage in browsers, memory elsewhere. */
 	persistSession?: boolean;
 	storageKey?: string;
+	/** Time limit of each request in ms (default DEFAULT_REQUEST_TIMEOUT_MS); a request past it fails with status 0. */
+	requestTimeoutMs?: number;
 }
 
-/** A failed data call, with the server's code and status so callers can decide what to do. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 20_000;
+
+/**
+ * A failed data call, with the server's code and status so callers can decide what to do.
+ * `retryAfterMs` is set when the server said how long to wait: its busy answer (HTTP 503,
+ * Retry-After) carries the hint `retry-after:<seconds>` (src/standin and src/data READMEs).
+ */
 export class DataError extends Error {
+	readonly retryAfterMs: number | null;
 	constructor(
 		message: string,
 		readonly code: string | null,
@@ -27,7 +40,23 @@ export class DataError extends Error {
 	) {
 		super(message);
 		this.name = 'DataError';
+		this.retryAfterMs = retryAfterMsOf(hint);
 	}
+}
+
+/** The wait a hint `retry-after:<seconds>` asks for, in ms; null for any other hint. */
+export function retryAfterMsOf(hint: string | null): number | null {
+	const match = /^retry-after:\s*(\d+(?:\.\d+)?)$/i.exec(hint?.trim() ?? '');
+	return match ? Math.round(Number(match[1]) * 1000) : null;
+}
+
+/** fetch with a time limit on each request (kept with the caller's own abort signal, if any). */
+export function fetchWithTimeLimit(timeoutMs: number, inner: typeof fetch = (...args) => fetch(...args)): typeof fetch {
+	return (input, init) => {
+		const limit = AbortSignal.timeout(timeoutMs);
+		const signal = init?.signal ? AbortSignal.any([init.signal, limit]) : limit;
+		return inner(input, { ...init, signal });
+	};
 }
 
 export function createPlatformClient(url: string, anonKey: string, options: ClientOptions = {}): PlatformClient {
@@ -40,7 +69,8 @@ export function createPlatformClient(url: string, anonKey: string, options: Clie
 			autoRefreshToken: typeof window !== 'undefined',
 			storageKey: options.storageKey
 		},
-		realtime: options.webSocket ? { transport: options.webSocket as never } : undefined
+		realtime: options.webSocket ? { transport: options.webSocket as never } : undefined,
+		global: { fetch: fetchWithTimeLimit(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) }
 	});
 }
 

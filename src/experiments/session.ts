@@ -2,12 +2,15 @@
  * One participant's session of a rapid-categorization study, from sign-in to completion code.
  *
  *  1. Browser check (desktop, window at least the stimulus size, refresh rate measured), then
- *     start_session on the server (or resume: the session id is kept per study and worker).
+ *     start_session on the server (or resume: the session id is kept per study and worker, and
+ *     stored BEFORE start_session is called, so a lost answer or a reload retries the same id).
  *  2. The trial list is rebuilt from the server's assignment (design.ts), and trials the server
  *     or the local queue already hold are skipped: a reload resumes where the participant left off.
  *  3. Consent, instructions with the participant's keys, fullscreen, practice with feedback,
  *     main blocks with breaks, debrief. Every trial goes to the persistent queue when it ends.
  *  4. finish(): the queue drains, then complete_session returns the completion code.
+ * Browser storage may be full, blocked or damaged: every read and write goes through one
+ * SafeStorage (trial-queue.ts), whose fault the queue's status reports to the page.
  */
 import { initJsPsych, type JsPsych } from 'jspsych';
 import BrowserCheckPlugin from '@jspsych/plugin-browser-check';
@@ -36,7 +39,7 @@ import { completionTarget, fallbackCompletionCode, type CompletionTarget } from 
 import { planSession, type PlannedTrial } from './design.js';
 import RapidCategorizationPlugin, { decodeStimulus } from './plugin-rapid-categorization.js';
 import type { Recruitment } from './recruitment.js';
-import { TrialQueue, type QueueStatus, type QueueStorage } from './trial-queue.js';
+import { SafeStorage, TrialQueue, type QueueStatus, type QueueStorage } from './trial-queue.js';
 
 export type SessionStart =
 	| { kind: 'ready'; session: ParticipantSession }
@@ -48,6 +51,7 @@ export interface SessionOptions {
 	study: PublicStudy;
 	set: LoadedStimulusSet;
 	recruitment: Exclude<Recruitment, { platform: 'mturk'; preview: true }>;
+	/** Where the session id and the queue persist (a SafeStorage is used as is, anything else is wrapped in one). */
 	storage: QueueStorage;
 	/** Sessions run by automated tests are marked as test data everywhere. */
 	isTest: boolean;
@@ -91,9 +95,38 @@ function sessionKey(study: PublicStudy, recruitment: SessionOptions['recruitment
 	return `slp:session:${study.slug}:${who}`;
 }
 
+/** What is kept under the session key: the session id and the browser check it passed. */
+interface StoredSession {
+	id: string;
+	browser: Record<string, unknown>;
+}
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+
+/** The stored session, or null; a damaged entry gives what can be read of it (the id) and is reported. */
+function readStoredSession(storage: SafeStorage, key: string): StoredSession | null {
+	const text = storage.getItem(key);
+	if (!text) return null;
+	if (new RegExp(`^${UUID.source}$`, 'i').test(text)) return { id: text, browser: {} }; // a bare id (before browser checks were kept)
+	try {
+		const value = JSON.parse(text) as Partial<StoredSession>;
+		if (typeof value.id === 'string' && UUID.test(value.id)) {
+			const browser = typeof value.browser === 'object' && value.browser !== null && !Array.isArray(value.browser) ? value.browser : {};
+			return { id: value.id, browser };
+		}
+	} catch {
+		// damaged: fall through to what can be found in it
+	}
+	storage.noteCorrupt();
+	const id = UUID.exec(text)?.[0];
+	return id ? { id, browser: {} } : null;
+}
+
 export class ParticipantSession {
 	private constructor(
 		private readonly options: SessionOptions,
+		/** Trial ids the server held when the session resumed. */
+		private readonly savedOnServer: ReadonlySet<string>,
 		readonly config: StudyConfig,
 		readonly sessionId: string,
 		readonly assignment: SessionAssignment,
@@ -109,23 +142,24 @@ export class ParticipantSession {
 		const config = resolveStudyConfig(study.config);
 		await ensureParticipantSignedIn(client);
 
+		const storage = SafeStorage.of(options.storage);
 		const key = sessionKey(study, recruitment);
-		let sessionId = options.storage.getItem(key) || null;
-		const resuming = sessionId !== null;
-		let browser: Record<string, unknown> = {};
-		if (!resuming) {
+		let stored = readStoredSession(storage, key);
+		if (!stored) {
 			try {
-				browser = await checkBrowser(display, config, options.simulate);
+				stored = { id: crypto.randomUUID(), browser: await checkBrowser(display, config, options.simulate) };
 			} catch (error) {
 				if (error instanceof TurnedAway) return { kind: 'turned_away', reason: error.message };
 				throw error;
 			}
-			sessionId = crypto.randomUUID();
+			// kept before start_session, so that a lost answer or a reload retries this same id
+			storage.setItem(key, JSON.stringify(stored));
 		}
+		const browser = stored.browser;
 		let assignment: SessionAssignment;
 		try {
 			assignment = await startSession(client, {
-				sessionId: sessionId!,
+				sessionId: stored.id,
 				studySlug: study.slug,
 				platform: recruitment.platform,
 				workerId: recruitment.platform === 'local' ? null : recruitment.workerId,
@@ -137,31 +171,37 @@ export class ParticipantSession {
 				isTest: options.isTest || !!options.simulate
 			});
 		} catch (error) {
+			if (error instanceof DataError && (error.hint === 'already_participated' || error.hint === 'study_not_open')) storage.setItem(key, '');
 			if (error instanceof DataError && error.hint === 'already_participated') {
 				return { kind: 'turned_away', reason: 'Our records show that you have already taken part in this study. Thank you! You cannot take part a second time.' };
 			}
 			if (error instanceof DataError && error.hint === 'study_not_open') return { kind: 'turned_away', reason: 'This study is not taking participants at the moment.' };
 			throw error;
 		}
-		options.storage.setItem(key, sessionId!);
+		// the server's id: the same as ours, or the session it already holds for this participant
+		const sessionId = assignment.session_id ?? stored.id;
+		if (sessionId !== stored.id) storage.setItem(key, JSON.stringify({ ...stored, id: sessionId }));
 		if (assignment.status === 'completed' && assignment.completion_code) {
 			if (recruitment.platform === 'local') {
 				// Local mode: a finished try-out starts afresh next time.
-				options.storage.setItem(key, '');
+				storage.setItem(key, '');
 			}
 			return { kind: 'completed', code: assignment.completion_code, trialsSaved: 0 };
 		}
 
 		const plan = planSession(options.set.manifest, config, assignment.latin_row, assignment.order_seed);
-		const trialIds = await Promise.all(plan.map((t) => stableUuid(sessionId!, t.trial_index)));
+		const trialIds = await Promise.all(plan.map((t) => stableUuid(sessionId, t.trial_index)));
 		const queue = new TrialQueue({
-			storage: options.storage,
+			storage,
 			key: `slp:queue:${sessionId}`,
-			send: (trials) => recordTrials(client, sessionId!, trials),
+			send: (trials) => recordTrials(client, sessionId, trials),
+			reauthenticate: async () => void (await ensureParticipantSignedIn(client)),
 			onChange: options.onQueueChange
 		});
-		if (resuming) queue.markConfirmed(await savedTrialIds(client, sessionId!));
-		return { kind: 'ready', session: new ParticipantSession(options, config, sessionId!, assignment, plan, trialIds, queue, browser) };
+		// the server is the record of what is saved: re-read on every resume (the local queue may be damaged or pruned)
+		const saved = assignment.resumed ? await savedTrialIds(client, sessionId) : [];
+		queue.markConfirmed(saved);
+		return { kind: 'ready', session: new ParticipantSession(options, new Set(saved), config, sessionId, assignment, plan, trialIds, queue, browser) };
 	}
 
 	get keys(): KeyMapping {
@@ -171,7 +211,7 @@ export class ParticipantSession {
 	/** Trials not yet done (neither confirmed by the server nor waiting in the queue). */
 	remaining(): PlannedTrial[] {
 		const known = this.queue.knownIds();
-		return this.plan.filter((t) => !known.has(this.trialIds[t.trial_index]!));
+		return this.plan.filter((t) => !known.has(this.trialIds[t.trial_index]!) && !this.savedOnServer.has(this.trialIds[t.trial_index]!));
 	}
 
 	/** Runs the timeline in `display`; resolves when the last remaining trial and the debrief are done. */
@@ -258,7 +298,7 @@ export class ParticipantSession {
 		const saved = await this.queue.drain(timeoutMs);
 		if (!saved) throw new UnsavedTrialsError(this.queue.status());
 		const completion = await completeSession(this.options.client, this.sessionId);
-		this.queue.stop();
+		this.queue.forget(); // the server holds every trial: the local copy is no longer needed
 		return {
 			code: completion.completion_code,
 			trialsSaved: completion.trials_saved,
