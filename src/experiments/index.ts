@@ -5,6 +5,6 @@
 export { recruitmentFromUrl, RecruitmentError, MTURK_PREVIEW_ASSIGNMENT, type Recruitment } from './recruitment.js';
 export { DEFAULT_STUDY_CONFIG, resolveStudyConfig, StudyConfigError, type StudyConfig, type KeyMapping } from './config.js';
 export { planSession, practiceImageIds, shuffled, type PlannedTrial } from './design.js';
-export { TrialQueue, MemoryStorage, SafeStorage, browserStorage, type QueueStatus, type QueueStorage, type RejectedTrial, type StorageFault } from './trial-queue.js';
+export { TrialQueue, MemoryStorage, SafeStorage, browserStorage, storageNote, type QueueStatus, type QueueStorage, type RejectedTrial, type StorageFault } from './trial-queue.js';
 export { studyLinks, type StudyLinks } from './links.js';
 export { completionTarget, fallbackCompletionCode, type CompletionTarget } from './completion.js';

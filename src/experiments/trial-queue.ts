@@ -108,6 +108,22 @@ export class SafeStorage implements QueueStorage {
 	}
 }
 
+/**
+ * What to tell a person about a storage fault, in plain words; `what` names their work
+ * ("answers", "strokes"). The study page and both ClickMe pages show it.
+ */
+export function storageNote(fault: StorageFault, what = 'answers'): string {
+	const keep = `the page keeps your ${what} in memory and sends them now. Please do not close this tab until it says all ${what} are saved.`;
+	switch (fault) {
+		case 'full':
+			return `Your browser's storage is full: ${keep}`;
+		case 'blocked':
+			return `Your browser's storage is blocked: ${keep}`;
+		case 'corrupt':
+			return 'Some progress kept in this browser was damaged. The page kept what it could and asked the server what it already has: you can carry on.';
+	}
+}
+
 /** localStorage behind a SafeStorage (null inside when the browser refuses access to it). */
 export function browserStorage(): SafeStorage {
 	try {
