@@ -14,7 +14,7 @@ import { loadClassifier, maxAbsOverChannels, ModelLoadError, type Classifier } f
 import { folderModelHandler, useFastestNodeBackend } from './node.js';
 import { preprocessBatch } from './preprocess.js';
 import { saliencyAtStimulus, saliencyParams } from './saliency.js';
-import { customModelEntry, type ModelEntry, type OutputOrder } from './registry.js';
+import { customModelEntry, type ModelEntry, type OutputOrder, type Preprocessing } from './registry.js';
 import { runModel, RunCancelled, type ModelTrial, type StimulusJob } from './run.js';
 
 const INPUT = 16;
@@ -117,7 +117,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
 		it('saliency is |d logit / d x| at the model-input tensor x, max over channels: against central differences of an independent forward pass', async () => {
 			// mean-std scaling with per-channel std, so a gradient w.r.t. the raw pixels (1 / (255 std) times
 			// this one) or the pre-resize stimulus would not pass
-			const preprocessing = { scale: 'mean-std', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], channels: 'rgb' } as const;
+			const preprocessing: Preprocessing = { scale: 'mean-std', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], channels: 'rgb' };
 			const entry = entryFor('fake-gradient', { kind: 'standard' }, { preprocessing });
 			const handler = await fakeModel(1000, { 417: 6, 10: 3, 20: 1 });
 			const classifier = await loadClassifier(entry, handler);
