@@ -61,9 +61,14 @@ test('saliency maps from the page are stored as maps of source model:<id>', asyn
 	await expect(summary).toHaveAttribute('data-outcome', 'done', { timeout: 200_000 });
 	await expect(summary).toContainText('2 saliency maps');
 	const client = await researcherClient();
-	const { data: maps } = await client.from('importance_maps').select('image_id, width, height, source').eq('source', 'model:mobilenet-v1-0.25');
+	const { data: maps } = await client.from('importance_maps').select('image_id, width, height, source, params').eq('source', 'model:mobilenet-v1-0.25');
 	expect(maps).toHaveLength(2);
 	expect(maps!.every((m: { width: number; height: number }) => m.width === 256 && m.height === 256)).toBe(true);
+	// computed at the model's 224 px input, then resized to the stimulus (src/inference/saliency.ts), and the params say so
+	for (const m of maps as { params: Record<string, unknown> }[]) {
+		expect(m.params).toMatchObject({ input_resolution: [224, 224], stimulus_resolution: [256, 256], target_rule: 'listed' });
+		expect(m.params.method).toContain('after resize and scaling');
+	}
 });
 
 test('a run can be cancelled, and what ran is kept', async ({ page }) => {

@@ -10,9 +10,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { RgbImage } from '../stimuli/image.js';
 import { classRange, TASKS, type Task } from '../stimuli/task.js';
 import { DARKNET_TO_STANDARD } from './classes.js';
-import { loadClassifier, ModelLoadError, type Classifier } from './classifier.js';
+import { loadClassifier, maxAbsOverChannels, ModelLoadError, type Classifier } from './classifier.js';
 import { folderModelHandler, useFastestNodeBackend } from './node.js';
-import { customModelEntry, type ModelEntry, type OutputOrder } from './registry.js';
+import { preprocessBatch } from './preprocess.js';
+import { saliencyAtStimulus, saliencyParams } from './saliency.js';
+import { customModelEntry, type ModelEntry, type OutputOrder, type Preprocessing } from './registry.js';
 import { runModel, RunCancelled, type ModelTrial, type StimulusJob } from './run.js';
 
 const INPUT = 16;
@@ -82,7 +84,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
 			classifier.dispose();
 		});
 
-		it('background first: 1001 probabilities, the background dropped; saliency reads the logits layer and its map is at the image size', async () => {
+		it('background first: 1001 probabilities, the background dropped; saliency reads the logits layer and its map is at the model input', async () => {
 			// output 0 is the background (the largest, dropped); output 400 is standard class 399, output 7 is class 6
 			const entry = entryFor('fake-background', { kind: 'background-first' }, { outputs: 'probabilities', logitsLayer: 'logits' });
 			const classifier = await loadClassifier(entry, await fakeModel(1001, { 0: 9, 400: 6, 7: 3 }, true));
@@ -90,22 +92,76 @@ for (const backend of ['wasm', 'cpu'] as const) {
 			expect(p!.top5.slice(0, 2).map((c) => c.class)).toEqual([399, 6]);
 			expect(p!.probabilities.reduce((s, x) => s + x, 0)).toBeCloseTo(1, 6);
 
-			// tfjs-backend-cpu 4.22's ResizeBilinearGrad gives its result the shape [N, W, H, C], so on
-			// the CPU backend saliency needs a square stimulus (the sets' stimuli are square)
-			const [width, height] = backend === 'cpu' ? [24, 24] : [24, 20];
-			const photo = image(width, height, 2);
-			expect((await classifier.saliency(photo)).target).toBe(399); // the first call may bridge kernels WASM lacks
+			// a stimulus that is not square, on every backend: the gradient is taken after the resize,
+			// so tfjs-backend-cpu's ResizeBilinearGrad (wrong shape for non-square images) is never used
+			const photo = image(24, 20, 2);
+			const top = await classifier.saliency(photo); // the first call may bridge kernels WASM lacks
+			expect([top.target, top.target_rule]).toEqual([399, 'model-top']); // no class listed: the model's top class
 			const before = tf.memory().numTensors;
-			const { map, target } = await classifier.saliency(photo, [5, 6]);
+			const saliency = await classifier.saliency(photo, [5, 6]);
 			expect(tf.memory().numTensors).toBe(before);
-			expect(target).toBe(6); // of the targets, the one the model scores highest
-			expect([map.width, map.height]).toEqual([width, height]);
-			expect(map.data).toHaveLength(width * height);
-			expect(map.data.every((v) => v >= 0)).toBe(true);
-			expect(Math.max(...map.data)).toBeGreaterThan(0);
+			expect([saliency.target, saliency.target_rule]).toEqual([6, 'listed']); // of the listed classes, the one the model scores highest
+			expect((await classifier.saliency(photo, [5])).target).toBe(5); // one listed class is the target, whatever the model thinks
+			// the map is at the model's input (before the resize step), and knows the image it is for
+			expect([saliency.map.width, saliency.map.height]).toEqual([INPUT, INPUT]);
+			expect(saliency.map.data).toHaveLength(INPUT * INPUT);
+			expect(saliency.image).toEqual({ width: 24, height: 20 });
+			expect(saliency.map.data.every((v) => v >= 0)).toBe(true);
+			expect(Math.max(...saliency.map.data)).toBeGreaterThan(0);
+			const atStimulus = saliencyAtStimulus(saliency);
+			expect([atStimulus.width, atStimulus.height, atStimulus.data.length]).toEqual([24, 20, 24 * 20]);
+			expect(saliencyParams(saliency)).toMatchObject({ input_resolution: [INPUT, INPUT], stimulus_resolution: [24, 20], target_class: 6, target_rule: 'listed' });
 			classifier.dispose();
 		});
 
+		it('saliency is |d logit / d x| at the model-input tensor x, max over channels: against central differences of an independent forward pass', async () => {
+			// mean-std scaling with per-channel std, so a gradient w.r.t. the raw pixels (1 / (255 std) times
+			// this one) or the pre-resize stimulus would not pass
+			const preprocessing: Preprocessing = { scale: 'mean-std', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], channels: 'rgb' };
+			const entry = entryFor('fake-gradient', { kind: 'standard' }, { preprocessing });
+			const handler = await fakeModel(1000, { 417: 6, 10: 3, 20: 1 });
+			const classifier = await loadClassifier(entry, handler);
+			const photo = image(24, 20, 3);
+			const saliency = await classifier.saliency(photo, [20, 10]);
+			expect(saliency.target).toBe(10);
+			expect([saliency.map.width, saliency.map.height]).toEqual([INPUT, INPUT]);
+
+			// the model input x, and the fake model's weights for a forward pass in float64 written out here
+			const xTensor = preprocessBatch([photo], INPUT, preprocessing);
+			const x = Float64Array.from(await xTensor.data());
+			xTensor.dispose();
+			const weightsModel = await tf.loadLayersModel(handler);
+			const [kernel, convBias, dense, denseBias] = await Promise.all(weightsModel.getWeights().map(async (w) => Float64Array.from(await w.data())));
+			weightsModel.dispose();
+			const FILTERS = 4, OUT = INPUT / 2; // conv 3x3, stride 2, 'same' (padding 0 before, 1 after), relu, mean, dense
+			const logit = (input: Float64Array, k: number) => {
+				const pooled = new Float64Array(FILTERS);
+				for (let i = 0; i < OUT; i++) for (let j = 0; j < OUT; j++) for (let f = 0; f < FILTERS; f++) {
+					let v = convBias![f]!;
+					for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) {
+						const y = 2 * i + r, xx = 2 * j + c;
+						if (y >= INPUT || xx >= INPUT) continue;
+						for (let ch = 0; ch < 3; ch++) v += input[(y * INPUT + xx) * 3 + ch]! * kernel![((r * 3 + c) * 3 + ch) * FILTERS + f]!;
+					}
+					pooled[f]! += Math.max(v, 0) / (OUT * OUT);
+				}
+				return denseBias![k]! + pooled.reduce((sum, p, f) => sum + p * dense![f * 1000 + k]!, 0);
+			};
+			const h = 1e-4;
+			const scale = Math.max(...saliency.map.data);
+			for (const [px, py] of [[0, 0], [5, 7], [15, 15], [8, 3], [12, 1]] as const) {
+				const perChannel = [0, 1, 2].map((ch) => {
+					const at = (py * INPUT + px) * 3 + ch;
+					const up = Float64Array.from(x), down = Float64Array.from(x);
+					up[at]! += h;
+					down[at]! -= h;
+					return (logit(up, 10) - logit(down, 10)) / (2 * h);
+				});
+				const expected = Math.max(...perChannel.map(Math.abs));
+				expect(Math.abs(saliency.map.data[py * INPUT + px]! - expected), `pixel (${px}, ${py})`).toBeLessThan(1e-4 * scale);
+			}
+			classifier.dispose();
+		});
 		it('refuses a model whose output count is not its order\'s, a missing logits layer and an unreadable source, saying so', async () => {
 			await expect(loadClassifier(entryFor('fake-1000-as-1001', { kind: 'background-first' }), await fakeModel(1000, {}))).rejects.toThrow(
 				'fake-1000-as-1001 outputs 1000 values, not the 1001 ImageNet-1k classes the platform compares'

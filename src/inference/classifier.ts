@@ -2,29 +2,34 @@
  * load(entry, source) -> Classifier: a loaded model with a small interface, in the spirit of
  * tfjs-models. It checks the model really outputs ImageNet-1k classes (as many values as its
  * output order's adapter expects), gives predictions in the standard order (classes.ts) - the
- * stimulus set's task turns them into answers, in run.ts - and saliency maps:
- *   saliency(x) = max over colour channels of |d logit_target / d x|, with x the stimulus as
- *   given (its own resolution, 0..255), differentiated through resizing and scaling - the
- *   Harmonization code's definition. The target is the listed class the model scores highest.
+ * stimulus set's task turns them into answers, in run.ts - and saliency maps as the Harmonization
+ * code computes them (saliency.ts says which file and function it follows):
+ *   x = preprocessBatch([image]) (half-pixel bilinear resize to the model's input, then scaling),
+ *   saliency = max over colour channels of |d logit_target / d x|, inputSize x inputSize,
+ * with the gradient taken w.r.t. that preprocessed model-input tensor (no resize is
+ * differentiated). `saliencyAtStimulus` (saliency.ts) then brings the map to the stimulus.
  * WASM lacks some gradient kernels: Conv2DBackpropFilter gets a WASM kernel of its own
  * (wasm-conv-gradient.ts; tfjs's fused convolutions compute it even though saliency discards it),
  * the rest run on the CPU backend through wasm-bridge.ts. In Node on WASM a map takes about 0.3 s
  * (mobilenet-v1-0.25) and 1.2 s (darknet-tiny) here, against 11 s and 100 s with the CPU kernel.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ImportanceMap } from '../stimuli/importance-map.js';
 import type { RgbImage } from '../stimuli/image.js';
 import { outputAdapter, predict, type Prediction } from './classes.js';
-import { preprocessBatch, preprocessTensor } from './preprocess.js';
+import { preprocessBatch } from './preprocess.js';
 import type { ModelEntry } from './registry.js';
+import { chooseTarget, type Saliency } from './saliency.js';
 import { withWasmBridges } from './wasm-bridge.js';
 
 export interface Classifier {
 	readonly entry: ModelEntry;
 	/** Predictions (standard-order probabilities, top 5) for a batch of images (any size; resized to the model's input). */
 	classify(images: readonly RgbImage[]): Promise<Prediction[]>;
-	/** Saliency at the image's resolution for the best-scoring of `targets` (standard indices), or the top class. */
-	saliency(image: RgbImage, targets?: readonly number[]): Promise<{ map: ImportanceMap; target: number }>;
+	/**
+	 * Saliency at the model's input (inputSize x inputSize) for the image's ImageNet classes
+	 * `targets` (standard indices; the highest-scoring of them), or the top class when none are given.
+	 */
+	saliency(image: RgbImage, targets?: readonly number[]): Promise<Saliency>;
 	dispose(): void;
 }
 
@@ -70,23 +75,23 @@ export async function loadClassifier(entry: ModelEntry, source: string | tf.io.I
 		},
 		saliency(image, targets) {
 			return withWasmBridges(async () => {
-				const logits = tf.tidy(() => run(logitsModel, preprocessBatch([image], size, entry.preprocessing)));
-				const scores = await logits.data();
-				logits.dispose();
-				const candidates = targets?.length ? targets : [...Array(1000).keys()];
-				const target = candidates.reduce((best, c) => (scores[adapter.modelIndex(c)]! > scores[adapter.modelIndex(best)]! ? c : best), candidates[0]!);
-				const index = adapter.modelIndex(target);
-				const gradient = tf.tidy(() => {
-					const pixels = tf.tensor4d(image.data, [1, image.height, image.width, 3], 'int32').toFloat();
-					const logit = (x: tf.Tensor) => {
-						const scaled = preprocessTensor(x as tf.Tensor4D, size, entry.preprocessing);
-						return run(logitsModel, scaled).slice([0, index], [1, 1]).sum();
-					};
-					return tf.grad(logit)(pixels).abs().max(-1).squeeze() as tf.Tensor2D;
-				});
-				const data = Float64Array.from(await gradient.data());
-				gradient.dispose();
-				return { map: { width: image.width, height: image.height, data }, target };
+				const input = preprocessBatch([image], size, entry.preprocessing); // the model-input tensor x
+				try {
+					const logits = tf.tidy(() => run(logitsModel, input));
+					const scores = await logits.data();
+					logits.dispose();
+					const { target, target_rule } = chooseTarget(targets, (c) => scores[adapter.modelIndex(c)]!);
+					const index = adapter.modelIndex(target);
+					const gradient = tf.tidy(() => {
+						const logit = (x: tf.Tensor) => run(logitsModel, x).slice([0, index], [1, 1]).sum();
+						return maxAbsOverChannels(tf.grad(logit)(input) as tf.Tensor4D);
+					});
+					const data = Float64Array.from(await gradient.data());
+					gradient.dispose();
+					return { map: { width: size, height: size, data }, target, target_rule, image: { width: image.width, height: image.height } };
+				} finally {
+					input.dispose();
+				}
 			});
 		},
 		dispose() {
@@ -95,4 +100,9 @@ export async function loadClassifier(entry: ModelEntry, source: string | tf.io.I
 	};
 }
 
-export type { Prediction };
+/** [1, H, W, C] gradient -> [H, W]: max over c of |g_ijc| (xplique Saliency's reducer). */
+export function maxAbsOverChannels(gradient: tf.Tensor4D): tf.Tensor2D {
+	return tf.tidy(() => gradient.abs().max(-1).squeeze([0]) as tf.Tensor2D);
+}
+
+export type { Prediction, Saliency };

@@ -8,7 +8,9 @@
  * (src/stimuli/task.ts), writes the decisions in the analysis module's trial CSV (observer =
  * model:<id>) and prints the accuracy per reveal level. --saliency also writes one map per
  * stimulus (<dir>/<image>/<level>.png, 16-bit) and, for the fully revealed level, <dir>/<image>.png
- * - a `model:<id>` map set for the stimulus builder.
+ * - a `model:<id>` map set for the stimulus builder - each computed at the model's input and
+ * brought to the stimulus' size by `saliencyAtStimulus` (saliency.ts), and <dir>/saliency.json:
+ * how (`saliencyParams`, as the models page stores in importance_maps.params) per map.
  */
 import cliProgress from 'cli-progress';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -24,6 +26,7 @@ import { defaultModelDir } from './model-dir.js';
 import { folderModelHandler, useFastestNodeBackend } from './node.js';
 import { MODEL_REGISTRY, modelEntry } from './registry.js';
 import { runModel, type StimulusJob } from './run.js';
+import { saliencyAtStimulus, saliencyParams } from './saliency.js';
 import { tallyByLevel, tallyTotal } from '../analysis/accuracy.js';
 import { trialsToCsv } from '../analysis/trials.js';
 import { fail, commandOrUsage, numberOption } from '../lib/command-line.js';
@@ -94,12 +97,15 @@ try {
 		await writeFile(values.out, csv);
 		if (values.saliency) {
 			const full = set.manifest.levels.length - 1;
+			const params: Record<string, unknown> = {};
 			for (const t of trials) {
-				const png = mapToPng(t.saliency!.map);
+				const png = mapToPng(saliencyAtStimulus(t.saliency!));
 				await mkdir(path.join(values.saliency, t.image_id), { recursive: true });
 				await writeFile(path.join(values.saliency, t.image_id, `${t.level_index}.png`), png);
 				if (t.level_index === full) await writeFile(path.join(values.saliency, `${t.image_id}.png`), png);
+				params[`${t.image_id}/${t.level_index}`] = saliencyParams(t.saliency!);
 			}
+			await writeFile(path.join(values.saliency, 'saliency.json'), JSON.stringify({ model: entry.id, backend, maps: params }, null, '\t'));
 		}
 		const byLevel = tallyByLevel(trials);
 		for (const [level, v] of [...byLevel].sort((a, b) => a[0] - b[0])) console.log(`level ${level} (${(v.reveal * 100).toFixed(1)} % revealed): ${v.correct} / ${v.n} correct`);

@@ -14,6 +14,7 @@ import { loadClassifier, ModelLoadError, type Classifier } from './classifier.js
 import { defaultModelDir } from './model-dir.js';
 import { folderModelHandler, useFastestNodeBackend } from './node.js';
 import { modelEntry } from './registry.js';
+import { saliencyAtStimulus } from './saliency.js';
 
 const MODEL_DIR = defaultModelDir();
 const missing = !existsSync(MODEL_DIR);
@@ -56,7 +57,7 @@ describe.skipIf(missing)(`real models${missing ? ` (skipped: no model folder at 
 	}
 
 	describe('saliency', () => {
-		it('is a non-negative map at the stimulus resolution, for the target class', async () => {
+		it('is a non-negative map at the model input, for the target class, brought to the stimulus resolution in one step', async () => {
 			const classifier = await loadClassifier(modelEntry('mobilenet-v1-0.25'), folderModelHandler(path.join(MODEL_DIR, 'mobilenet-v1-0.25')));
 			const image = load('koala.png');
 			await classifier.saliency(image, [105]); // the first call bridges the kernels WASM lacks
@@ -64,9 +65,14 @@ describe.skipIf(missing)(`real models${missing ? ` (skipped: no model folder at 
 			const { map, target } = await classifier.saliency(image, [105]);
 			expect(tf.memory().numTensors - before).toBeLessThanOrEqual(1);
 			expect(target).toBe(105);
-			expect([map.width, map.height]).toEqual([256, 256]);
+			// issue 14 item 6: the gradient is taken at the model's 224 px input (as Harmonization does),
+			// not through the resize back at the stimulus' 256 px; saliencyAtStimulus then brings it to 256
+			expect([map.width, map.height]).toEqual([224, 224]);
 			expect(map.data.every((v) => v >= 0)).toBe(true);
 			expect(Math.max(...map.data)).toBeGreaterThan(0);
+			const atStimulus = saliencyAtStimulus({ map, image });
+			expect([atStimulus.width, atStimulus.height]).toEqual([256, 256]);
+			expect(atStimulus.data.every((v) => v >= 0)).toBe(true);
 			classifier.dispose();
 		}, 120_000);
 	});

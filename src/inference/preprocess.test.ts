@@ -24,6 +24,17 @@ describe('preprocessing', () => {
 		expect(meanStd.slice(0, 3).map((v) => +v.toFixed(4))).toEqual([-2, -1.2, 2]); // (0 - .5)/.25, (.2 - .5)/.25, (1 - .5)/.25
 	});
 
+	it('resizes by TF 2 bilinear with half-pixel centres, not align-corners', async () => {
+		// a 2 x 1 image (0 and 204 in every channel) to 4 x 4: along x, s = (i + 0.5) / 2 - 0.5 =
+		// -0.25, 0.25, 0.75, 1.25 -> 0, 51, 153, 204 (align-corners: 0, 68, 136, 204); unit scale / 255
+		const t = preprocessBatch([{ width: 2, height: 1, data: Uint8Array.from([0, 0, 0, 204, 204, 204]) }], 4, { scale: 'unit', channels: 'rgb' });
+		const values = Array.from(await t.data());
+		t.dispose();
+		for (let row = 0; row < 4; row++) {
+			expect(values.slice(row * 12, row * 12 + 12).filter((_, i) => i % 3 === 0).map((v) => +(v * 255).toFixed(3))).toEqual([0, 51, 153, 204]);
+		}
+	});
+
 	it('resizes to the model input size and leaks no tensors', () => {
 		const before = tf.memory().numTensors;
 		const t = preprocessBatch([image, image], 4, { scale: 'unit', channels: 'rgb' });

@@ -5,11 +5,11 @@
  * Results come in the trial shape people's answers have (observer = "model:<id>"), so the
  * analysis treats a model as just another observer.
  */
-import type { ImportanceMap } from '../stimuli/importance-map.js';
 import type { RgbImage } from '../stimuli/image.js';
 import { isCorrect, type Category, type DecisionRule, type Task } from '../stimuli/task.js';
 import { decide, type ClassScore } from './classes.js';
 import type { Classifier } from './classifier.js';
+import type { Saliency } from './saliency.js';
 import { formatObserver, modelObserver } from '../stimuli/observer.js';
 
 export interface StimulusJob<C extends string = Category> {
@@ -35,7 +35,8 @@ export interface ModelTrial<C extends string = Category> {
 	scores: Record<C, number>;
 	top5: ClassScore[];
 	correct: boolean;
-	saliency: { map: ImportanceMap; target: number } | null;
+	/** At the model's input resolution; `saliencyAtStimulus` (saliency.ts) brings it to the stimulus. */
+	saliency: Saliency | null;
 }
 
 export interface RunProgress {
