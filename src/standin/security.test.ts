@@ -6,7 +6,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStudy, getStudy, signInResearcher, type PlatformClient } from '../data/index.js';
+import {
+	createStudy,
+	ensureParticipantSignedIn,
+	getStudy,
+	recordTrials,
+	savedTrialIds,
+	signInResearcher,
+	startSession,
+	type PlatformClient,
+	type TrialRecord
+} from '../data/index.js';
 import { createNodeClient } from '../data/node.js';
 import { DEFAULT_STUDY_CONFIG, SECRET_CONFIG_KEYS, resolveStudyConfig, type StudyConfig } from '../experiments/config.js';
 import { planSession } from '../experiments/design.js';
@@ -90,6 +100,38 @@ function securitySuite(engine: Engine, databaseUrl: () => string | undefined) {
 					main: plan.filter((t) => t.block === 'main').length
 				});
 			}
+		});
+
+		it('concurrent resends of one batch are stored or duplicate, never rejected', async () => {
+			await createStudy(researcher, { slug: `resend-${engine}`, title: 'Resend', stimulusSetId: setId, status: 'live' });
+			const participant = client();
+			await ensureParticipantSignedIn(participant);
+			const sessionId = randomUUID();
+			await startSession(participant, { sessionId, studySlug: `resend-${engine}`, platform: 'local', isTest: true });
+			// a second client of the same participant (another tab): the same user, its own connection
+			const { data: auth } = await participant.auth.getSession();
+			const tab = client();
+			await tab.auth.setSession({ access_token: auth.session!.access_token, refresh_token: auth.session!.refresh_token });
+			const stimulusIds = manifest.stimuli.map((s) => s.id);
+			const trial = (index: number): TrialRecord => ({
+				id: randomUUID(), trial_index: index, block: 'main', stimulus_id: stimulusIds[index % stimulusIds.length]!,
+				response: 'animal', response_key: 's', rt_ms: 430, fixation_ms: 1250, onset_ms: 2000, offset_ms: 2400, duration_ms: 400,
+				frames: 24, refresh_ms: 16.68
+			});
+			const all: TrialRecord[] = [];
+			for (let round = 0; round < 6; round++) {
+				const batch = Array.from({ length: 40 }, (_, i) => trial(round * 40 + i));
+				all.push(...batch);
+				const answers = await Promise.all([recordTrials(participant, sessionId, batch), recordTrials(tab, sessionId, batch), recordTrials(participant, sessionId, batch)]);
+				for (const outcomes of answers) {
+					expect(outcomes.filter((o) => o.status === 'rejected'), 'no resend is rejected').toEqual([]);
+				}
+				// each trial is stored exactly once over the three answers
+				for (let i = 0; i < batch.length; i++) {
+					expect(answers.map((a) => a[i]!.status).filter((s) => s === 'stored'), `trial ${batch[i]!.trial_index}`).toHaveLength(1);
+				}
+			}
+			expect(await savedTrialIds(participant, sessionId)).toEqual(all.map((t) => t.id));
 		});
 	});
 }
