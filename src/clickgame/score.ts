@@ -2,6 +2,9 @@
  * A game round's score: more the less was painted and the sooner the network succeeded.
  *   recognized: max(1, round(100 x (1 - painted fraction) x (1 - elapsed / time limit)))
  *   timeout or skipped: 0
+ * The database has the same formula (public.clickme_round_score, supabase migration
+ * 20261129140400_clickme_trust.sql) and stores at most that score for a round, with the elapsed
+ * time at least the round's last stored stroke point: a client cannot claim more.
  */
 export function roundScore(outcome: 'recognized' | 'timeout' | 'skipped', paintedFraction: number, elapsedMs: number, timeLimitMs: number): number {
 	if (outcome !== 'recognized') return 0;

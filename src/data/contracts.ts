@@ -51,9 +51,12 @@ export interface SessionAssignment {
 	resumed: boolean;
 }
 
+/** What `complete_session` returns (it refuses, PT409 hint trials_missing, until the planned trials are stored). */
 export interface Completion {
 	completion_code: string;
 	trials_saved: number;
+	/** The study's Prolific completion code, for Prolific sessions only (get_study never returns it). */
+	prolific_completion_code: string | null;
 }
 
 export interface PublicStudy {
@@ -62,6 +65,7 @@ export interface PublicStudy {
 	title: string;
 	description: string;
 	status: StudyStatus;
+	/** The participant's part of the config: no secrets (src/experiments/config.ts SECRET_CONFIG_KEYS). */
 	config: Record<string, unknown>;
 	stimulus_set: { id: string; slug: string; base_url: string; levels: number[] };
 }

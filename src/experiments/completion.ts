@@ -13,6 +13,10 @@ export type CompletionTarget =
 	| { kind: 'prolific'; url: string }
 	| { kind: 'none' };
 
+/**
+ * `prolificCode` is the study's Prolific completion code as complete_session returns it (the
+ * participant's config never carries it), or null (then no redirect; the code is shown).
+ */
 export function completionTarget(recruitment: Recruitment, code: string, prolificCode: string | null): CompletionTarget {
 	if (recruitment.platform === 'mturk' && !recruitment.preview) {
 		let host = '';

@@ -32,9 +32,19 @@ export interface StudyConfig {
 		debrief: string;
 	};
 	payment: { amount: number; currency: string; minutes: number };
-	/** Prolific's completion code for this study (the redirect carries it). */
+	/**
+	 * Prolific's completion code for this study (the redirect carries it). A secret: get_study
+	 * leaves it out of the participant's config, and complete_session returns it to a Prolific
+	 * session once its trials are stored.
+	 */
 	prolific_completion_code: string | null;
 }
+
+/**
+ * Config keys that never reach a participant's browser. get_study returns every other key
+ * (supabase: public.participant_config lists them; src/standin/security.test.ts checks the two agree).
+ */
+export const SECRET_CONFIG_KEYS = ['prolific_completion_code'] as const satisfies readonly (keyof StudyConfig)[];
 
 export const DEFAULT_STUDY_CONFIG: StudyConfig = {
 	keys: ['s', 'l'],

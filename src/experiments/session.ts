@@ -302,7 +302,7 @@ export class ParticipantSession {
 		return {
 			code: completion.completion_code,
 			trialsSaved: completion.trials_saved,
-			target: completionTarget(this.options.recruitment, completion.completion_code, this.config.prolific_completion_code)
+			target: completionTarget(this.options.recruitment, completion.completion_code, completion.prolific_completion_code)
 		};
 	}
 

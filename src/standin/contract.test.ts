@@ -175,9 +175,15 @@ function contractSuite(engine: Engine, databaseUrl: () => string | undefined) {
 		it('turns a repeat worker away', async () => {
 			const first = client();
 			await ensureParticipantSignedIn(first);
-			await startSession(first, { sessionId: randomUUID(), studySlug, platform: 'prolific', workerId: `P${engine}` });
+			const started = await startSession(first, { sessionId: randomUUID(), studySlug, platform: 'prolific', workerId: `P${engine}` });
+			// Issue 13 (finding 3): the same worker in another browser resumes her unfinished session
+			// (it was turned away before); only after completing is she turned away.
 			const again = client();
 			await ensureParticipantSignedIn(again);
+			const resumed = await startSession(again, { sessionId: randomUUID(), studySlug, platform: 'prolific', workerId: `P${engine}` });
+			expect(resumed).toMatchObject({ session_id: started.session_id, resumed: true, order_seed: started.order_seed });
+			await recordTrials(again, started.session_id, [trial(0, stimuli.cat), trial(1, stimuli.car)]);
+			await completeSession(again, started.session_id);
 			const error = await expectDataError(
 				startSession(again, { sessionId: randomUUID(), studySlug, platform: 'prolific', workerId: `P${engine}` }), 409, 'PT409');
 			expect(error.hint).toBe('already_participated');

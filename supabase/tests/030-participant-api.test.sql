@@ -37,9 +37,12 @@ select ok((public.start_session(:'s1', 'exp', 'mturk', 'WORKER1') ->> 'resumed')
 select is((select count(*)::int from public.sessions), 1, 'the participant sees her one session');
 
 select tests.authenticate_as(:'p2');
-select throws_ok(format($$ select public.start_session(%L, 'exp', 'mturk', 'WORKER1') $$, :'s2'), 'PT409',
-  'worker WORKER1 already took part in study "exp"', 'a repeat worker is turned away');
-select throws_ok(format($$ select public.start_session(%L, 'exp', 'mturk', 'WORKER1') $$, :'s1'), '42501', null,
+-- Issue 13 (finding 3): the same worker from another browser now resumes an unfinished session,
+-- and only a worker who completed is turned away (031-start-session-resume); here another user
+-- with another worker id, or in local mode, cannot take over the session id.
+select throws_ok(format($$ select public.start_session(%L, 'exp', 'mturk', 'WORKER9') $$, :'s1'), '42501',
+  format('session %s belongs to someone else', :'s1'), 'another worker cannot take over a session id');
+select throws_ok(format($$ select public.start_session(%L, 'exp', 'local') $$, :'s1'), '42501', null,
   'another user cannot take over a session id');
 select public.start_session(:'s2', 'exp', 'prolific', 'PROLIFIC2') as started2 \gset
 select is((:'started2'::jsonb ->> 'latin_row')::int, 1, 'the second participant gets row 1');

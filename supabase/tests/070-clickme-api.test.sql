@@ -67,7 +67,8 @@ select is(public.clickme_record(jsonb_build_array(jsonb_build_object('kind', 'en
   'a round does not end twice differently');
 select is(public.clickme_next_images(:'set_id', 10, 5), array['car'], 'an image she painted is not offered again');
 select is(public.clickme_record(jsonb_build_array(pg_temp.round(gen_random_uuid(), :'carol_set', 'dog', :'game', 'annotation'))) -> 0 ->> 'reason',
-  'only researchers who can read the set annotate it', 'a player cannot annotate');
+  -- issue 13 (finding 4): annotating is the set's owner's (any researcher's on a demo set), so the sentence says so
+  'only the owner of the set (any researcher for a demo set) annotates it', 'a player cannot annotate');
 select is_empty($$ select * from public.importance_maps $$, 'a player reads no maps');
 select throws_ok(format($$ select public.clickme_store_maps(%L, '[]') $$, :'set_id'), '42501', null, 'a player cannot store clickme maps');
 select throws_ok(format($$ select public.clickme_mark_exclusions(%L, '[]') $$, :'set_id'), '42501', null, 'a player cannot mark exclusions');
