@@ -1,6 +1,7 @@
 /**
  * npm start -- [--port 5173] [--api-port 54321] [--data .local/standin] [--stimuli .local/stimuli]
  *              [--database-url URL] [--dev] [--host 127.0.0.1]
+ *              [--max-queue N] [--request-timeout-ms MS] [--pool-size N]
  *
  * Starts the whole platform on the embedded default: the local Supabase stand-in on PGlite
  * (persisted in --data, migrated and seeded on first start), the demo stimulus set (built into
@@ -21,7 +22,7 @@ import { createNodeClient } from '../src/data/node.js';
 import { defaultModelDir } from '../src/inference/model-dir.js';
 import { startLocalStandin } from '../src/standin/index.js';
 import { ensureDemoSet, newestMtime } from './demo-set.js';
-import { numberOption, NUMBER_RULES } from '../src/lib/command-line.js';
+import { fail, numberOption, NUMBER_RULES } from '../src/lib/command-line.js';
 
 const { values } = parseArgs({
 	options: {
@@ -34,17 +35,27 @@ const { values } = parseArgs({
 		'database-url': { type: 'string' },
 		dev: { type: 'boolean', default: false },
 		'log-requests': { type: 'boolean', default: false },
+		'max-queue': { type: 'string' },
+		'request-timeout-ms': { type: 'string' },
+		'pool-size': { type: 'string' },
 		help: { type: 'boolean', default: false }
 	}
 });
 
 if (values.help) {
-	console.log('usage: npm start -- [--port 5173] [--api-port 54321] [--data DIR] [--stimuli DIR] [--models DIR] [--database-url URL] [--dev] [--host 127.0.0.1]');
+	console.log(`usage: npm start -- [--port 5173] [--api-port 54321] [--data DIR] [--stimuli DIR] [--models DIR] [--database-url URL] [--dev] [--host 127.0.0.1]
+                 [--max-queue N] [--request-timeout-ms MS] [--pool-size N]   (the database API's admission limits: see src/standin/README.md)`);
 	process.exit(0);
 }
 
 const appPort = numberOption('port', values.port, ...NUMBER_RULES.port)!;
 const apiPort = numberOption('api-port', values['api-port'], ...NUMBER_RULES.port)!;
+const limits = {
+	maxQueue: numberOption('max-queue', values['max-queue'], ...NUMBER_RULES.nonNegativeInteger),
+	timeoutMs: numberOption('request-timeout-ms', values['request-timeout-ms'], ...NUMBER_RULES.positiveInteger),
+	concurrency: numberOption('pool-size', values['pool-size'], ...NUMBER_RULES.positiveInteger)
+};
+if (limits.concurrency !== undefined && !values['database-url']) fail('--pool-size is for --database-url: the embedded PGlite has one connection');
 
 function buildIfStale() {
 	const stamp = 'build/index.js';
@@ -64,6 +75,7 @@ const standin = await startLocalStandin({
 	databaseUrl: values['database-url'],
 	port: apiPort,
 	host: values.host,
+	limits,
 	log: values['log-requests'] ? (line) => console.log(`[api] ${line}`) : undefined
 });
 if (standin.migrations.applied.length) console.log(`Applied migrations: ${standin.migrations.applied.join(', ')}`);

@@ -129,7 +129,7 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
 				} catch {
 					throw new AuthError(400, 'bad_json', 'Could not parse request body as JSON');
 				}
-				const result = await database.transaction((tx) =>
+				const result = await database.request((tx) =>
 					handleAuth(tx, authConfig, { method, resource, query: url.searchParams, bearer: bearerOf(req), body })
 				);
 				return reply(result.status, result.body);
@@ -149,7 +149,7 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
 			if (!ROLES.has(role)) throw new RestError(401, 'PGRST301', `JWT role "${role}" is not one of anon, authenticated, service_role`);
 			const body = parseJson(text);
 			try {
-				const result = await database.transaction(async (tx) => {
+				const result = await database.request(async (tx) => {
 					await tx.query(
 						`select set_config('request.jwt.claims', $1, true), set_config('request.method', $2, true),
 						        set_config('request.path', $3, true)`,
@@ -165,7 +165,7 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
 				throw restErrorFromSql(error, role);
 			}
 		} catch (error) {
-			if (error instanceof RestError) return reply(error.status, error.body());
+			if (error instanceof RestError) return reply(error.status, error.body(), error.headers);
 			if (error instanceof AuthError) return reply(error.status, error.body());
 			options.log?.(`error: ${(error as Error).stack ?? error}`);
 			return reply(500, { code: 'PGRST000', message: (error as Error).message ?? String(error), details: null, hint: null });
