@@ -12,6 +12,7 @@ import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
 import pg from 'pg';
 import { Admission, DEFAULT_LIMITS, type AdmissionLimits } from './admission.js';
 import { isConnectionError, timeoutError, unavailableError } from './errors.js';
+import { lockFolder } from './folder-lock.js';
 
 export interface Queryable {
 	query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
@@ -77,13 +78,21 @@ function answerByDeadline<T>(promise: Promise<T>, at: number, timeoutMs: number,
 
 /**
  * Embedded PostgreSQL. `dataDir` undefined keeps the database in memory (tests).
- * One process must own a data folder: two processes opening it lose writes silently.
+ * One process owns a data folder: the lock of folder-lock.ts refuses a second opener, because
+ * two processes on one folder lose confirmed writes silently.
  */
 export async function openPglite(dataDir?: string, options: DatabaseOptions = {}): Promise<Database> {
 	// one connection: more than one running request would only wait again inside PGlite
 	const limits = { ...limitsOf('pglite', options.limits), concurrency: 1 };
 	const admission = new Admission(limits);
-	const db = await PGlite.create(dataDir, { extensions: { pgcrypto } });
+	const unlock = dataDir ? await lockFolder(dataDir) : () => undefined;
+	let db: PGlite;
+	try {
+		db = await PGlite.create(dataDir, { extensions: { pgcrypto } });
+	} catch (error) {
+		unlock();
+		throw error;
+	}
 
 	function run<T>(work: (tx: Queryable) => Promise<T>, deadline?: number) {
 		let committing = false;
@@ -118,7 +127,11 @@ export async function openPglite(dataDir?: string, options: DatabaseOptions = {}
 			await db.exec(sql);
 		},
 		async close() {
-			await db.close();
+			try {
+				await db.close();
+			} finally {
+				unlock();
+			}
 		}
 	};
 }

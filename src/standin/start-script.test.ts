@@ -16,8 +16,10 @@ import { portInUse } from './processes.js';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const temp = mkdtempSync(path.join(os.tmpdir(), 'start-script-'));
 const started: ChildProcess[] = [];
+const grandchildren: number[] = []; // killed at the end should a test fail while they live
 afterAll(() => {
 	for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+	for (const pid of grandchildren) if (alive(pid)) process.kill(pid, 'SIGKILL');
 	rmSync(temp, { recursive: true, force: true });
 });
 
@@ -95,6 +97,7 @@ describe('npm start owns its processes', () => {
 		const parent = run(parentScript, []);
 		await until('the child to listen', () => /child \d+/.test(parent.output()), 20_000);
 		const childPid = Number(/child (\d+)/.exec(parent.output())![1]);
+		grandchildren.push(childPid);
 		expect(await portInUse(port, '127.0.0.1')).toBe(true);
 
 		parent.child.kill('SIGKILL');
@@ -117,6 +120,7 @@ describe('npm start owns its processes', () => {
 		const launch = run(launcher, []);
 		await until('the launched process to run', () => /orphan \d+/.test(launch.output()), 20_000);
 		const pid = Number(/orphan (\d+)/.exec(launch.output())![1]);
+		grandchildren.push(pid);
 		launch.child.kill('SIGKILL');
 		await until('the orphan to stop', () => existsSync(marker) && !alive(pid), 5000);
 	}, 60_000);
