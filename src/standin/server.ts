@@ -62,13 +62,78 @@ async function readBody(req: http.IncomingMessage): Promise<string> {
 	return Buffer.concat(chunks).toString('utf8');
 }
 
-function parseJson(text: string): unknown {
+/** Nesting beyond this is refused: PostgreSQL's recursive JSON parser would fail the request with a 500. */
+export const MAX_JSON_DEPTH = 100;
+
+/** Depth of `[`/`{` nesting in JSON text, counted without parsing (so 10k-deep input cannot overflow a stack). */
+function nestingDepth(text: string): number {
+	let depth = 0;
+	let deepest = 0;
+	let inString = false;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (inString) {
+			if (c === 92) i++; // backslash: skip the escaped character
+			else if (c === 34) inString = false;
+		} else if (c === 34) inString = true;
+		else if (c === 91 || c === 123) deepest = Math.max(deepest, ++depth);
+		else if (c === 93 || c === 125) depth--;
+	}
+	return deepest;
+}
+
+/** The path of the first non-finite number (JSON.parse turns 1e309 into Infinity), or null. */
+function nonFinitePath(value: unknown, at = '$'): string | null {
+	if (typeof value === 'number') return Number.isFinite(value) ? null : at;
+	if (Array.isArray(value)) {
+		for (let i = 0; i < value.length; i++) {
+			const found = nonFinitePath(value[i], `${at}[${i}]`);
+			if (found) return found;
+		}
+	} else if (value && typeof value === 'object') {
+		for (const [key, item] of Object.entries(value)) {
+			const found = nonFinitePath(item, `${at}.${key}`);
+			if (found) return found;
+		}
+	}
+	return null;
+}
+
+/**
+ * The request body as JSON, refused with a 400 that names the problem when it is malformed,
+ * nests deeper than MAX_JSON_DEPTH, or holds a number beyond a double's range (which JSON.parse
+ * would make Infinity and JSON.stringify then null: a silent change of the value). Strings pass
+ * as they are: PostgreSQL itself refuses what it cannot store (\u0000, a lone surrogate) with 400.
+ */
+export function parseJson(text: string): unknown {
 	if (text.trim() === '') return undefined;
+	if (nestingDepth(text) > MAX_JSON_DEPTH) {
+		throw new RestError(400, 'PGRST102', `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels`);
+	}
+	let value: unknown;
 	try {
-		return JSON.parse(text);
+		value = JSON.parse(text);
 	} catch {
 		throw new RestError(400, 'PGRST102', 'Empty or invalid json');
 	}
+	const at = nonFinitePath(value);
+	if (at) {
+		throw new RestError(400, 'PGRST102', `The JSON body holds a number beyond the range of a double at ${at}`,
+			'Numbers must be finite: JSON numbers beyond ±1.8e308 cannot be stored.');
+	}
+	return value;
+}
+
+/**
+ * A database error met by an auth request, in GoTrue's shape: a value PostgreSQL refuses (a
+ * \u0000 in an email) is the request's fault, 400; the busy, timeout and outage answers keep
+ * their own shape (errors.ts); anything else stays a 500.
+ */
+function authErrorFromSql(error: unknown): unknown {
+	if (error instanceof AuthError || error instanceof RestError) return error;
+	const sql = restErrorFromSql(error, 'service_role');
+	if (sql.code === 'PGRST000') return error;
+	return new AuthError(sql.status, sql.status < 500 ? 'validation_failed' : 'unexpected_failure', sql.message);
 }
 
 function corsHeaders(req: http.IncomingMessage): Record<string, string> {
@@ -126,12 +191,15 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
 				try {
 					const parsed = parseJson(text);
 					if (parsed && typeof parsed === 'object') body = parsed as Record<string, unknown>;
-				} catch {
-					throw new AuthError(400, 'bad_json', 'Could not parse request body as JSON');
+				} catch (error) {
+					const problem = (error as Error).message;
+					throw new AuthError(400, 'bad_json', problem === 'Empty or invalid json' ? 'Could not parse request body as JSON' : problem);
 				}
 				const result = await database.request((tx) =>
 					handleAuth(tx, authConfig, { method, resource, query: url.searchParams, bearer: bearerOf(req), body })
-				);
+				).catch((error: unknown) => {
+					throw authErrorFromSql(error);
+				});
 				return reply(result.status, result.body);
 			}
 
