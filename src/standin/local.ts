@@ -26,6 +26,8 @@ export interface LocalStandinOptions {
 	seed?: boolean;
 	jwtSecret?: string;
 	accessTokenSeconds?: number;
+	/** GoTrue's refresh_token_reuse_interval in seconds (default 10, as on Supabase). */
+	refreshTokenReuseSeconds?: number;
 	/**
 	 * Admission control (admission.ts): `maxQueue` waiting requests, `timeoutMs` per request,
 	 * `concurrency` (PostgreSQL's pool size; PGlite always runs one). Defaults: DEFAULT_LIMITS.
@@ -62,6 +64,7 @@ export async function startLocalStandin(options: LocalStandinOptions = {}): Prom
 			port: options.port,
 			host: options.host,
 			accessTokenSeconds: options.accessTokenSeconds,
+			refreshTokenReuseSeconds: options.refreshTokenReuseSeconds,
 			log: options.log
 		});
 		return {

@@ -22,6 +22,8 @@ export interface StandinOptions {
 	port?: number;
 	host?: string;
 	accessTokenSeconds?: number;
+	/** GoTrue's refresh_token_reuse_interval in seconds (default 10, as on Supabase). */
+	refreshTokenReuseSeconds?: number;
 	/** Called with one line per request, e.g. for a log file. */
 	log?: (line: string) => void;
 }
@@ -252,7 +254,12 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
 	});
 	const address = server.address() as AddressInfo;
 	const url = `http://${options.host ?? '127.0.0.1'}:${address.port}`;
-	authConfig = { jwtSecret, issuer: `${url}/auth/v1`, accessTokenSeconds: options.accessTokenSeconds ?? 3600 };
+	authConfig = {
+		jwtSecret,
+		issuer: `${url}/auth/v1`,
+		accessTokenSeconds: options.accessTokenSeconds ?? 3600,
+		refreshTokenReuseSeconds: options.refreshTokenReuseSeconds ?? 10
+	};
 
 	return {
 		url,
