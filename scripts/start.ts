@@ -2,6 +2,7 @@
  * npm start -- [--port 5173] [--api-port 54321] [--data .local/standin] [--stimuli .local/stimuli]
  *              [--database-url URL] [--dev] [--host 127.0.0.1]
  *              [--max-queue N] [--request-timeout-ms MS] [--pool-size N]
+ *              [--signups-per-minute N] [--sign-ins-per-minute N] [--rate-limit-loopback]
  *
  * Starts the whole platform on the embedded default: the local Supabase stand-in on PGlite
  * (persisted in --data, migrated and seeded on first start), the demo stimulus set (built into
@@ -26,6 +27,7 @@ import { readFile } from 'node:fs/promises';
 import { createNodeClient } from '../src/data/node.js';
 import { defaultModelDir } from '../src/inference/model-dir.js';
 import { startLocalStandin } from '../src/standin/index.js';
+import { rateLimitsFromOptions } from '../src/standin/rate-limit.js';
 import { exitWhenOrphaned, portInUse, spawnOwned } from '../src/standin/processes.js';
 import { ensureDemoSet, newestMtime } from './demo-set.js';
 import { fail, numberOption, NUMBER_RULES } from '../src/lib/command-line.js';
@@ -45,13 +47,17 @@ const { values } = parseArgs({
 		'max-queue': { type: 'string' },
 		'request-timeout-ms': { type: 'string' },
 		'pool-size': { type: 'string' },
+		'signups-per-minute': { type: 'string' },
+		'sign-ins-per-minute': { type: 'string' },
+		'rate-limit-loopback': { type: 'boolean', default: false },
 		help: { type: 'boolean', default: false }
 	}
 });
 
 if (values.help) {
 	console.log(`usage: npm start -- [--port 5173] [--api-port 54321] [--data DIR] [--stimuli DIR] [--models DIR] [--database-url URL] [--dev] [--host 127.0.0.1]
-                 [--max-queue N] [--request-timeout-ms MS] [--pool-size N]   (the database API's admission limits: see src/standin/README.md)`);
+                 [--max-queue N] [--request-timeout-ms MS] [--pool-size N]   (the database API's admission limits)
+                 [--signups-per-minute N] [--sign-ins-per-minute N] [--rate-limit-loopback]   (its per-IP auth limits: see src/standin/README.md)`);
 	process.exit(0);
 }
 
@@ -88,6 +94,11 @@ const standin = await startLocalStandin({
 	port: apiPort,
 	host: values.host,
 	limits,
+	rateLimits: rateLimitsFromOptions({
+		signUpsPerMinute: numberOption('signups-per-minute', values['signups-per-minute'], ...NUMBER_RULES.nonNegativeInteger),
+		signInsPerMinute: numberOption('sign-ins-per-minute', values['sign-ins-per-minute'], ...NUMBER_RULES.nonNegativeInteger),
+		limitLoopback: values['rate-limit-loopback']
+	}),
 	log: values['log-requests'] ? (line) => console.log(`[api] ${line}`) : undefined
 });
 if (standin.migrations.applied.length) console.log(`Applied migrations: ${standin.migrations.applied.join(', ')}`);

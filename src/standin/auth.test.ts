@@ -3,6 +3,8 @@
  * - finding 3: a refresh retried within the reuse interval (its answer was lost) returns the
  *   session's current token instead of refusing it, so an anonymous participant keeps their
  *   identity; reused after the interval, the token is refused and its session revoked (GoTrue).
+ * - finding 11: a sign-in with an unknown email takes as long as one with a wrong password, so
+ *   the answer's timing does not tell which emails have accounts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onBothEngines, type Engine } from './engines.test-helper.js';
@@ -61,6 +63,26 @@ function authSuite(engine: Engine, databaseUrl: () => string | undefined) {
 			expect(late.body).toEqual({ code: 400, error_code: 'refresh_token_already_used', msg: 'Invalid Refresh Token: Already Used' });
 			// reuse detection: the session's live token is revoked with it
 			expect((await refresh(next.body.refresh_token)).body.error_code).toBe('refresh_token_already_used');
+		});
+
+		it('takes as long to refuse an unknown email as a wrong password', async () => {
+			const signIn = async (email: string) => {
+				const started = performance.now();
+				const { status, body } = await auth('token?grant_type=password', { email, password: 'not-the-password' });
+				expect(status).toBe(400);
+				expect(body.error_code).toBe('invalid_credentials');
+				return performance.now() - started;
+			};
+			const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+			const known: number[] = [];
+			const unknown: number[] = [];
+			await signIn('researcher@example.org'); // warm-up (and the dummy hash)
+			for (let i = 0; i < 7; i++) {
+				known.push(await signIn('researcher@example.org'));
+				unknown.push(await signIn(`nobody-${i}@example.org`));
+			}
+			// without the dummy comparison an unknown email is answered several times faster
+			expect(median(unknown)).toBeGreaterThan(0.6 * median(known));
 		});
 	});
 }

@@ -135,18 +135,42 @@ async function signUp(tx: Queryable, config: AuthConfig, body: AuthRequest['body
 	return issueSession(tx, config, user!, randomUUID(), 'anonymous');
 }
 
+/**
+ * A bcrypt hash of nothing, per configuration, with the cost of the newest password (gen_salt's
+ * default 6 when there is none): an unknown email is checked against it, so that the answer
+ * takes as long as for a known email with a wrong password and does not tell which emails exist.
+ */
+const dummyHashes = new WeakMap<AuthConfig, string>();
+async function dummyHash(tx: Queryable, config: AuthConfig): Promise<string> {
+	let hash = dummyHashes.get(config);
+	if (!hash) {
+		const [row] = await tx.query<{ hash: string }>(
+			`select extensions.crypt('no such user', extensions.gen_salt('bf', coalesce(
+			   (select substring(encrypted_password from 5 for 2)::int from auth.users
+			     where encrypted_password ~ '^\\$2[aby]?\\$[0-9]{2}\\$' order by created_at desc limit 1), 6))) as hash`
+		);
+		hash = row!.hash;
+		dummyHashes.set(config, hash);
+	}
+	return hash;
+}
+
 async function passwordGrant(tx: Queryable, config: AuthConfig, body: AuthRequest['body']) {
 	const email = typeof body.email === 'string' ? body.email.trim().toLowerCase() : '';
 	const password = typeof body.password === 'string' ? body.password : '';
 	if (!email || !password) throw new AuthError(400, 'validation_failed', 'Email and password are required');
-	const [user] = await tx.query<UserRow>(
-		`update auth.users set last_sign_in_at = now()
-		  where lower(email) = $1 and encrypted_password = extensions.crypt($2, encrypted_password)
-		 returning ${USER_COLUMNS}`,
-		[email, password]
+	// One crypt() whether or not the email exists (against the dummy hash when it does not).
+	const [checked] = await tx.query<{ id: string | null; ok: boolean }>(
+		`select u.id, coalesce(extensions.crypt($2, coalesce(u.encrypted_password, $3)) = u.encrypted_password, false) as ok
+		   from (select 1) one left join auth.users u on lower(u.email) = $1`,
+		[email, password, await dummyHash(tx, config)]
 	);
-	if (!user) throw new AuthError(400, 'invalid_credentials', 'Invalid login credentials');
-	return issueSession(tx, config, user, randomUUID(), 'password');
+	if (!checked?.ok) throw new AuthError(400, 'invalid_credentials', 'Invalid login credentials');
+	const [user] = await tx.query<UserRow>(
+		`update auth.users set last_sign_in_at = now() where id = $1 returning ${USER_COLUMNS}`,
+		[checked.id]
+	);
+	return issueSession(tx, config, user!, randomUUID(), 'password');
 }
 
 async function refreshGrant(tx: Queryable, config: AuthConfig, body: AuthRequest['body']) {

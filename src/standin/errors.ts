@@ -56,7 +56,9 @@ export class AuthError extends Error {
 	constructor(
 		readonly status: number,
 		readonly errorCode: string,
-		message: string
+		message: string,
+		/** Extra response headers, e.g. Retry-After on a 429. */
+		readonly headers: Record<string, string> = {}
 	) {
 		super(message);
 	}

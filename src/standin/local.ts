@@ -9,6 +9,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AdmissionLimits } from './admission.js';
 import { openPglite, openPostgres, type Database } from './database.js';
+import type { RateLimits } from './rate-limit.js';
 import { migrate, type MigrationReport } from './migrate.js';
 import { startStandin, type Standin } from './server.js';
 
@@ -33,6 +34,8 @@ export interface LocalStandinOptions {
 	 * `concurrency` (PostgreSQL's pool size; PGlite always runs one). Defaults: DEFAULT_LIMITS.
 	 */
 	limits?: Partial<AdmissionLimits>;
+	/** Per-IP limits on anonymous sign-up and password sign-in (rate-limit.ts DEFAULT_RATE_LIMITS). */
+	rateLimits?: Partial<RateLimits>;
 	log?: (line: string) => void;
 }
 
@@ -65,6 +68,7 @@ export async function startLocalStandin(options: LocalStandinOptions = {}): Prom
 			host: options.host,
 			accessTokenSeconds: options.accessTokenSeconds,
 			refreshTokenReuseSeconds: options.refreshTokenReuseSeconds,
+			rateLimits: options.rateLimits,
 			log: options.log
 		});
 		return {

@@ -13,6 +13,7 @@ import { handleAuth, type AuthConfig } from './auth.js';
 import type { Database } from './database.js';
 import { AuthError, RestError, restErrorFromSql } from './errors.js';
 import { JwtError, signJwt, verifyJwt, type Claims } from './jwt.js';
+import { DEFAULT_RATE_LIMITS, isLoopback, TokenBuckets, type RateLimits } from './rate-limit.js';
 import { handleRest } from './rest.js';
 
 export interface StandinOptions {
@@ -24,6 +25,8 @@ export interface StandinOptions {
 	accessTokenSeconds?: number;
 	/** GoTrue's refresh_token_reuse_interval in seconds (default 10, as on Supabase). */
 	refreshTokenReuseSeconds?: number;
+	/** Per-IP limits on anonymous sign-up and password sign-in (rate-limit.ts; default DEFAULT_RATE_LIMITS). */
+	rateLimits?: Partial<RateLimits>;
 	/** Called with one line per request, e.g. for a log file. */
 	log?: (line: string) => void;
 }
@@ -53,15 +56,32 @@ function send(res: http.ServerResponse, status: number, body?: unknown, headers:
 	res.end(payload);
 }
 
-async function readBody(req: http.IncomingMessage): Promise<string> {
-	const chunks: Buffer[] = [];
-	let size = 0;
-	for await (const chunk of req) {
-		size += (chunk as Buffer).length;
-		if (size > MAX_BODY_BYTES) throw new RestError(413, 'PGRST413', `request body is larger than ${MAX_BODY_BYTES} bytes`);
-		chunks.push(chunk as Buffer);
-	}
-	return Buffer.concat(chunks).toString('utf8');
+/**
+ * The request body, or a 413 sent with `Connection: close`: the rest of an oversized body is
+ * discarded, never read as the next request of a keep-alive connection, and the client opens
+ * a fresh connection for what it sends next.
+ */
+function readBody(req: http.IncomingMessage): Promise<string> {
+	const tooLarge = () => new RestError(413, 'PGRST413', `The request body is larger than ${MAX_BODY_BYTES} bytes`, null, null,
+		{ connection: 'close' });
+	if (Number(req.headers['content-length']) > MAX_BODY_BYTES) return Promise.reject(tooLarge());
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		const onData = (chunk: Buffer) => {
+			size += chunk.length;
+			if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+			req.off('data', onData);
+			req.off('end', onEnd);
+			chunks.length = 0;
+			req.resume(); // discard the rest
+			reject(tooLarge());
+		};
+		const onEnd = () => resolve(Buffer.concat(chunks).toString('utf8'));
+		req.on('data', onData);
+		req.on('end', onEnd);
+		req.on('error', reject);
+	});
 }
 
 /** Nesting beyond this is refused: PostgreSQL's recursive JSON parser would fail the request with a 500. */
@@ -161,6 +181,19 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
 	if (jwtSecret.length < 32) throw new Error('jwtSecret must be at least 32 characters');
 	const keys = apiKeys(jwtSecret);
 	let authConfig: AuthConfig;
+	const rateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
+	const limiters = {
+		signup: rateLimits.anonymousSignUp && new TokenBuckets(rateLimits.anonymousSignUp),
+		password: rateLimits.signIn && new TokenBuckets(rateLimits.signIn)
+	};
+	/** The 429 of GoTrue when this client has used up its sign-ups or sign-ins. */
+	function rateLimited(req: http.IncomingMessage, route: string, grant: string | null): AuthError | null {
+		const limiter = route === 'POST signup' ? limiters.signup : route === 'POST token' && grant === 'password' ? limiters.password : null;
+		const address = req.socket.remoteAddress ?? '';
+		if (!limiter || (isLoopback(address) && !rateLimits.limitLoopback)) return null;
+		const wait = limiter.take(address);
+		return wait === null ? null : new AuthError(429, 'over_request_rate_limit', `Request rate limit reached: please retry in ${wait} s`, { 'retry-after': String(wait) });
+	}
 
 	const server = http.createServer(async (req, res) => {
 		const started = Date.now();
@@ -189,6 +222,8 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
 			const text = await readBody(req);
 
 			if (area === 'auth') {
+				const limited = rateLimited(req, `${method} ${resource}`, url.searchParams.get('grant_type'));
+				if (limited) throw limited;
 				let body: Record<string, unknown> = {};
 				try {
 					const parsed = parseJson(text);
@@ -236,7 +271,7 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
 			}
 		} catch (error) {
 			if (error instanceof RestError) return reply(error.status, error.body(), error.headers);
-			if (error instanceof AuthError) return reply(error.status, error.body());
+			if (error instanceof AuthError) return reply(error.status, error.body(), error.headers);
 			options.log?.(`error: ${(error as Error).stack ?? error}`);
 			return reply(500, { code: 'PGRST000', message: (error as Error).message ?? String(error), details: null, hint: null });
 		} finally {
