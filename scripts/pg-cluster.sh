@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A throwaway Debian PostgreSQL 15 cluster for tests: `source` this file, then call
 #   pg_cluster_start   -> exports PGHOST, PGPORT, PGUSER, DATABASE_URL_ADMIN (superuser, database postgres)
+#   pg_cluster_restart  -> an immediate restart (as after a crash), on the same port
 #   pg_cluster_stop
 # initdb refuses to run as root, so the cluster belongs to the `postgres` user when we are root.
 set -euo pipefail
@@ -31,6 +32,12 @@ pg_cluster_stop() {
   "${run_as[@]}" "$PG_BIN/pg_ctl" -D "$PG_CLUSTER_DIR/data" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$PG_CLUSTER_DIR"
   unset PG_CLUSTER_DIR
+}
+
+pg_cluster_restart() {
+  local run_as=()
+  [ "$(id -u)" = 0 ] && run_as=(runuser -u postgres --)
+  "${run_as[@]}" "$PG_BIN/pg_ctl" -D "$PG_CLUSTER_DIR/data" -l "$PG_CLUSTER_DIR/server.log" -m immediate -w restart >/dev/null
 }
 
 # Create a database and apply the Supabase shim, every migration in order, and the seed.

@@ -1,6 +1,8 @@
 /**
  * npm start -- [--port 5173] [--api-port 54321] [--data .local/standin] [--stimuli .local/stimuli]
  *              [--database-url URL] [--dev] [--host 127.0.0.1]
+ *              [--max-queue N] [--request-timeout-ms MS] [--pool-size N]
+ *              [--signups-per-minute N] [--sign-ins-per-minute N] [--rate-limit-loopback]
  *
  * Starts the whole platform on the embedded default: the local Supabase stand-in on PGlite
  * (persisted in --data, migrated and seeded on first start), the demo stimulus set (built into
@@ -8,8 +10,13 @@
  * the SvelteKit app configured to reach both. --database-url uses a PostgreSQL server instead of PGlite; --dev runs Vite's dev
  * server instead of the production build. Writes <data>/env.json with the URL and anon key so
  * that scripts and tests can reach the same API.
+ *
+ * It owns its processes (src/standin/processes.ts): both ports are checked before anything starts;
+ * the app runs as an owned child that exits when this process dies, even by kill -9; this process
+ * stops (and stops the app) when the process that launched it dies; and on any exit it stops the app.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -20,9 +27,12 @@ import { readFile } from 'node:fs/promises';
 import { createNodeClient } from '../src/data/node.js';
 import { defaultModelDir } from '../src/inference/model-dir.js';
 import { startLocalStandin } from '../src/standin/index.js';
+import { rateLimitsFromOptions } from '../src/standin/rate-limit.js';
+import { exitWhenOrphaned, portInUse, spawnOwned } from '../src/standin/processes.js';
 import { ensureDemoSet, newestMtime } from './demo-set.js';
-import { numberOption, NUMBER_RULES } from '../src/lib/command-line.js';
+import { fail, numberOption, NUMBER_RULES } from '../src/lib/command-line.js';
 
+const launcher = process.ppid; // the process that started this one (tsx, npm): when it dies, stop
 const { values } = parseArgs({
 	options: {
 		port: { type: 'string', default: '5173' },
@@ -34,17 +44,36 @@ const { values } = parseArgs({
 		'database-url': { type: 'string' },
 		dev: { type: 'boolean', default: false },
 		'log-requests': { type: 'boolean', default: false },
+		'max-queue': { type: 'string' },
+		'request-timeout-ms': { type: 'string' },
+		'pool-size': { type: 'string' },
+		'signups-per-minute': { type: 'string' },
+		'sign-ins-per-minute': { type: 'string' },
+		'rate-limit-loopback': { type: 'boolean', default: false },
 		help: { type: 'boolean', default: false }
 	}
 });
 
 if (values.help) {
-	console.log('usage: npm start -- [--port 5173] [--api-port 54321] [--data DIR] [--stimuli DIR] [--models DIR] [--database-url URL] [--dev] [--host 127.0.0.1]');
+	console.log(`usage: npm start -- [--port 5173] [--api-port 54321] [--data DIR] [--stimuli DIR] [--models DIR] [--database-url URL] [--dev] [--host 127.0.0.1]
+                 [--max-queue N] [--request-timeout-ms MS] [--pool-size N]   (the database API's admission limits)
+                 [--signups-per-minute N] [--sign-ins-per-minute N] [--rate-limit-loopback]   (its per-IP auth limits: see src/standin/README.md)`);
 	process.exit(0);
 }
 
 const appPort = numberOption('port', values.port, ...NUMBER_RULES.port)!;
 const apiPort = numberOption('api-port', values['api-port'], ...NUMBER_RULES.port)!;
+const limits = {
+	maxQueue: numberOption('max-queue', values['max-queue'], ...NUMBER_RULES.nonNegativeInteger),
+	timeoutMs: numberOption('request-timeout-ms', values['request-timeout-ms'], ...NUMBER_RULES.positiveInteger),
+	concurrency: numberOption('pool-size', values['pool-size'], ...NUMBER_RULES.positiveInteger)
+};
+if (limits.concurrency !== undefined && !values['database-url']) fail('--pool-size is for --database-url: the embedded PGlite has one connection');
+
+// Before starting anything: a taken port is named in one sentence, instead of a crash half-way.
+for (const [port, option] of [[appPort, '--port'], [apiPort, '--api-port']] as const) {
+	if (await portInUse(port, values.host)) fail(`port ${port} is already in use (another npm start?): stop it or pass ${option}`);
+}
 
 function buildIfStale() {
 	const stamp = 'build/index.js';
@@ -64,6 +93,12 @@ const standin = await startLocalStandin({
 	databaseUrl: values['database-url'],
 	port: apiPort,
 	host: values.host,
+	limits,
+	rateLimits: rateLimitsFromOptions({
+		signUpsPerMinute: numberOption('signups-per-minute', values['signups-per-minute'], ...NUMBER_RULES.nonNegativeInteger),
+		signInsPerMinute: numberOption('sign-ins-per-minute', values['sign-ins-per-minute'], ...NUMBER_RULES.nonNegativeInteger),
+		limitLoopback: values['rate-limit-loopback']
+	}),
 	log: values['log-requests'] ? (line) => console.log(`[api] ${line}`) : undefined
 });
 if (standin.migrations.applied.length) console.log(`Applied migrations: ${standin.migrations.applied.join(', ')}`);
@@ -117,10 +152,11 @@ if (!existsSync(values.models)) console.log(`No model folder at ${values.models}
 
 let app: ChildProcess;
 if (values.dev) {
-	app = spawn('npx', ['vite', 'dev', '--port', String(appPort), '--strictPort', '--host', values.host], { stdio: 'inherit', env });
+	const vite = path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
+	app = spawnOwned(vite, ['dev', '--port', String(appPort), '--strictPort', '--host', values.host], { env });
 } else {
 	buildIfStale();
-	app = spawn(process.execPath, ['build/index.js'], { stdio: 'inherit', env });
+	app = spawnOwned('build/index.js', [], { env });
 }
 
 console.log(`
@@ -135,7 +171,13 @@ let stopping = false;
 async function stop(code = 0) {
 	if (stopping) return;
 	stopping = true;
-	app.kill('SIGTERM');
+	if (app.exitCode === null && app.signalCode === null) {
+		const exited = new Promise((resolve) => app.once('exit', resolve));
+		app.kill('SIGTERM');
+		const force = setTimeout(() => app.kill('SIGKILL'), 5000);
+		await exited;
+		clearTimeout(force);
+	}
 	await standin.close();
 	process.exit(code);
 }
@@ -145,5 +187,14 @@ app.on('exit', (code) => {
 		void stop(code ?? 1);
 	}
 });
+// Whatever ends this process, the app does not outlive it (kill -9 is the app's watchdog's part).
+process.on('exit', () => {
+	if (app.exitCode === null && app.signalCode === null) app.kill('SIGKILL');
+});
 process.on('SIGINT', () => void stop());
 process.on('SIGTERM', () => void stop());
+process.on('SIGHUP', () => void stop());
+exitWhenOrphaned(() => {
+	console.error('The process that started npm start has gone: stopping.');
+	void stop(1);
+}, { parent: launcher });

@@ -6,8 +6,12 @@
  *   GET  /auth/v1/user
  *   POST /auth/v1/logout[?scope=global|local|others]
  * Users live in auth.users (passwords as bcrypt, checked with pgcrypto's crypt() like GoTrue);
- * refresh tokens in auth.refresh_tokens, rotated on every use. These statements run as the
- * database owner, as GoTrue's own connection does, never as the request's role.
+ * refresh tokens in auth.refresh_tokens, rotated on every use with GoTrue's reuse interval: a
+ * token used again within `refreshTokenReuseSeconds` of its rotation (a retry whose answer was
+ * lost) gets the session's current refresh token back; used again later, it is refused and its
+ * session's tokens are revoked (GoTrue's reuse detection). Logging out deletes the tokens, as
+ * GoTrue deletes the session. These statements run as the database owner, as GoTrue's own
+ * connection does, never as the request's role.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AuthError } from './errors.js';
@@ -20,6 +24,8 @@ export interface AuthConfig {
 	issuer: string;
 	/** Access-token lifetime in seconds (Supabase default 3600). */
 	accessTokenSeconds: number;
+	/** GoTrue's refresh_token_reuse_interval in seconds (Supabase default 10). */
+	refreshTokenReuseSeconds: number;
 }
 
 export interface AuthRequest {
@@ -68,7 +74,8 @@ function publicUser(user: UserRow) {
 	};
 }
 
-async function issueSession(tx: Queryable, config: AuthConfig, user: UserRow, sessionId: string, method: string) {
+/** A new access token for the session; `refreshToken` given: that one (a reuse), else a new one is stored. */
+async function issueSession(tx: Queryable, config: AuthConfig, user: UserRow, sessionId: string, method: string, refreshToken?: string) {
 	const now = Math.floor(Date.now() / 1000);
 	const claims: Claims = {
 		iss: config.issuer,
@@ -86,12 +93,14 @@ async function issueSession(tx: Queryable, config: AuthConfig, user: UserRow, se
 		session_id: sessionId,
 		is_anonymous: user.is_anonymous
 	};
-	const refreshToken = randomBytes(16).toString('hex');
-	await tx.query('insert into auth.refresh_tokens (token, user_id, session_id) values ($1, $2, $3)', [
-		refreshToken,
-		user.id,
-		sessionId
-	]);
+	if (refreshToken === undefined) {
+		refreshToken = randomBytes(16).toString('hex');
+		await tx.query('insert into auth.refresh_tokens (token, user_id, session_id) values ($1, $2, $3)', [
+			refreshToken,
+			user.id,
+			sessionId
+		]);
+	}
 	return {
 		access_token: signJwt(claims, config.jwtSecret),
 		token_type: 'bearer',
@@ -126,31 +135,72 @@ async function signUp(tx: Queryable, config: AuthConfig, body: AuthRequest['body
 	return issueSession(tx, config, user!, randomUUID(), 'anonymous');
 }
 
+/**
+ * A bcrypt hash of nothing, per configuration, with the cost of the newest password (gen_salt's
+ * default 6 when there is none): an unknown email is checked against it, so that the answer
+ * takes as long as for a known email with a wrong password and does not tell which emails exist.
+ */
+const dummyHashes = new WeakMap<AuthConfig, string>();
+async function dummyHash(tx: Queryable, config: AuthConfig): Promise<string> {
+	let hash = dummyHashes.get(config);
+	if (!hash) {
+		const [row] = await tx.query<{ hash: string }>(
+			`select extensions.crypt('no such user', extensions.gen_salt('bf', coalesce(
+			   (select substring(encrypted_password from 5 for 2)::int from auth.users
+			     where encrypted_password ~ '^\\$2[aby]?\\$[0-9]{2}\\$' order by created_at desc limit 1), 6))) as hash`
+		);
+		hash = row!.hash;
+		dummyHashes.set(config, hash);
+	}
+	return hash;
+}
+
 async function passwordGrant(tx: Queryable, config: AuthConfig, body: AuthRequest['body']) {
 	const email = typeof body.email === 'string' ? body.email.trim().toLowerCase() : '';
 	const password = typeof body.password === 'string' ? body.password : '';
 	if (!email || !password) throw new AuthError(400, 'validation_failed', 'Email and password are required');
-	const [user] = await tx.query<UserRow>(
-		`update auth.users set last_sign_in_at = now()
-		  where lower(email) = $1 and encrypted_password = extensions.crypt($2, encrypted_password)
-		 returning ${USER_COLUMNS}`,
-		[email, password]
+	// One crypt() whether or not the email exists (against the dummy hash when it does not).
+	const [checked] = await tx.query<{ id: string | null; ok: boolean }>(
+		`select u.id, coalesce(extensions.crypt($2, coalesce(u.encrypted_password, $3)) = u.encrypted_password, false) as ok
+		   from (select 1) one left join auth.users u on lower(u.email) = $1`,
+		[email, password, await dummyHash(tx, config)]
 	);
-	if (!user) throw new AuthError(400, 'invalid_credentials', 'Invalid login credentials');
-	return issueSession(tx, config, user, randomUUID(), 'password');
+	if (!checked?.ok) throw new AuthError(400, 'invalid_credentials', 'Invalid login credentials');
+	const [user] = await tx.query<UserRow>(
+		`update auth.users set last_sign_in_at = now() where id = $1 returning ${USER_COLUMNS}`,
+		[checked.id]
+	);
+	return issueSession(tx, config, user!, randomUUID(), 'password');
 }
 
 async function refreshGrant(tx: Queryable, config: AuthConfig, body: AuthRequest['body']) {
 	const token = typeof body.refresh_token === 'string' ? body.refresh_token : '';
-	const [row] = await tx.query<{ user_id: string; session_id: string }>(
-		`update auth.refresh_tokens set revoked = true, updated_at = now()
-		  where token = $1 and not revoked returning user_id, session_id`,
-		[token]
+	// `for update`: two concurrent refreshes with one token take turns, the second sees it rotated
+	const [row] = await tx.query<{ user_id: string; session_id: string; revoked: boolean; reusable: boolean }>(
+		`select user_id, session_id, revoked, updated_at > now() - make_interval(secs => $2) as reusable
+		   from auth.refresh_tokens where token = $1 for update`,
+		[token, config.refreshTokenReuseSeconds]
 	);
 	if (!row) throw new AuthError(400, 'refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
+	let current: string | undefined;
+	if (row.revoked) {
+		if (!row.reusable) {
+			await tx.query('update auth.refresh_tokens set revoked = true, updated_at = now() where session_id = $1 and not revoked', [row.session_id]);
+			throw new AuthError(400, 'refresh_token_already_used', 'Invalid Refresh Token: Already Used');
+		}
+		// within the reuse interval: the client lost the answer of its refresh; give it the session's current token
+		const [active] = await tx.query<{ token: string }>(
+			'select token from auth.refresh_tokens where session_id = $1 and not revoked order by id desc limit 1',
+			[row.session_id]
+		);
+		if (!active) throw new AuthError(400, 'refresh_token_already_used', 'Invalid Refresh Token: Already Used');
+		current = active.token;
+	} else {
+		await tx.query('update auth.refresh_tokens set revoked = true, updated_at = now() where token = $1', [token]);
+	}
 	const [user] = await tx.query<UserRow>(`select ${USER_COLUMNS} from auth.users where id = $1`, [row.user_id]);
 	if (!user) throw new AuthError(404, 'user_not_found', 'User from sub claim in JWT does not exist');
-	return issueSession(tx, config, user, row.session_id, 'token_refresh');
+	return issueSession(tx, config, user, row.session_id, 'token_refresh', current);
 }
 
 /** Serves one GoTrue request; returns the JSON body (undefined for 204) and status. */
@@ -162,7 +212,15 @@ export async function handleAuth(tx: Queryable, config: AuthConfig, request: Aut
 		case 'POST token': {
 			const grant = request.query.get('grant_type');
 			if (grant === 'password') return { status: 200, body: await passwordGrant(tx, config, request.body) };
-			if (grant === 'refresh_token') return { status: 200, body: await refreshGrant(tx, config, request.body) };
+			if (grant === 'refresh_token') {
+				try {
+					return { status: 200, body: await refreshGrant(tx, config, request.body) };
+				} catch (error) {
+					// answered, not thrown, so that the revocation of the reused token's session commits
+					if (error instanceof AuthError && error.errorCode === 'refresh_token_already_used') return { status: error.status, body: error.body() };
+					throw error;
+				}
+			}
 			throw new AuthError(400, 'validation_failed', `unsupported grant_type "${grant}" (supported: password, refresh_token)`);
 		}
 		case 'GET user': {
@@ -182,7 +240,7 @@ export async function handleAuth(tx: Queryable, config: AuthConfig, request: Aut
 			};
 			const statement = statements[scope];
 			if (!statement) throw new AuthError(400, 'validation_failed', `scope must be global, local or others (got "${scope}")`);
-			await tx.query(`update auth.refresh_tokens set revoked = true, updated_at = now() where ${statement[0]}`, statement[1]);
+			await tx.query(`delete from auth.refresh_tokens where ${statement[0]}`, statement[1]);
 			return { status: 204 };
 		}
 		default:

@@ -7,3 +7,5 @@ export { startLocalStandin, type LocalStandin, type LocalStandinOptions } from '
 export { openPglite, openPostgres, type Database, type Queryable } from './database.js';
 export { migrate, type MigrationReport } from './migrate.js';
 export { signJwt, verifyJwt, JwtError, type Claims } from './jwt.js';
+export { DEFAULT_LIMITS, type AdmissionLimits } from './admission.js';
+export { DEFAULT_RATE_LIMITS, type RateLimit, type RateLimits } from './rate-limit.js';

@@ -7,7 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { AdmissionLimits } from './admission.js';
 import { openPglite, openPostgres, type Database } from './database.js';
+import type { RateLimits } from './rate-limit.js';
 import { migrate, type MigrationReport } from './migrate.js';
 import { startStandin, type Standin } from './server.js';
 
@@ -25,6 +27,15 @@ export interface LocalStandinOptions {
 	seed?: boolean;
 	jwtSecret?: string;
 	accessTokenSeconds?: number;
+	/** GoTrue's refresh_token_reuse_interval in seconds (default 10, as on Supabase). */
+	refreshTokenReuseSeconds?: number;
+	/**
+	 * Admission control (admission.ts): `maxQueue` waiting requests, `timeoutMs` per request,
+	 * `concurrency` (PostgreSQL's pool size; PGlite always runs one). Defaults: DEFAULT_LIMITS.
+	 */
+	limits?: Partial<AdmissionLimits>;
+	/** Per-IP limits on anonymous sign-up and password sign-in (rate-limit.ts DEFAULT_RATE_LIMITS). */
+	rateLimits?: Partial<RateLimits>;
 	log?: (line: string) => void;
 }
 
@@ -44,9 +55,10 @@ async function jwtSecretIn(dataDir: string): Promise<string> {
 export async function startLocalStandin(options: LocalStandinOptions = {}): Promise<LocalStandin> {
 	const dataDir = path.resolve(options.dataDir ?? '.local/standin');
 	if (!options.inMemory || !options.jwtSecret) await mkdir(dataDir, { recursive: true });
+	const databaseOptions = { limits: options.limits, log: options.log };
 	const database = options.databaseUrl
-		? await openPostgres(options.databaseUrl)
-		: await openPglite(options.inMemory ? undefined : path.join(dataDir, 'pgdata'));
+		? await openPostgres(options.databaseUrl, databaseOptions)
+		: await openPglite(options.inMemory ? undefined : path.join(dataDir, 'pgdata'), databaseOptions);
 	try {
 		const migrations = await migrate(database, path.resolve(options.supabaseDir ?? 'supabase'), { seed: options.seed });
 		const standin = await startStandin({
@@ -55,6 +67,8 @@ export async function startLocalStandin(options: LocalStandinOptions = {}): Prom
 			port: options.port,
 			host: options.host,
 			accessTokenSeconds: options.accessTokenSeconds,
+			refreshTokenReuseSeconds: options.refreshTokenReuseSeconds,
+			rateLimits: options.rateLimits,
 			log: options.log
 		});
 		return {

@@ -39,5 +39,8 @@ describe('PostgREST query translation', () => {
 		expect(statusForSqlState('22023', 'authenticated')).toBe(400);
 		expect(statusForSqlState('42883', 'authenticated')).toBe(404);
 		expect(statusForSqlState('53300', 'authenticated')).toBe(503);
+		// the stand-in's additions: a statement timeout and a server shutting down are not faults (500)
+		expect(statusForSqlState('57014', 'authenticated')).toBe(504);
+		expect(statusForSqlState('57P01', 'authenticated')).toBe(503);
 	});
 });

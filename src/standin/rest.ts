@@ -313,10 +313,15 @@ async function callFunction(tx: Queryable, request: RestRequest, name: string): 
 		return given.every((g) => names.includes(g)) && required.every((r) => given.includes(r));
 	});
 	if (!fn) {
+		// PostgREST's answer, word for word, for a call whose arguments match no function: 404, also
+		// for a call with `{}` to a function that takes arguments
+		const sorted = [...given].sort();
+		const searched = sorted.length ? `with parameters ${sorted.join(', ')}` : 'without parameters';
+		const signature = (c: FunctionInfo) => `public.${name}(${(c.arg_names ?? []).slice(0, c.arg_types.length).join(', ')})`;
 		throw new RestError(404, 'PGRST202',
-			`Could not find the function public.${name}(${given.join(', ')}) in the schema cache`,
-			`Searched for the function public.${name} with parameters ${given.join(', ') || '(none)'}`,
-			candidates.length ? 'The function exists with other parameters' : null);
+			`Could not find the function public.${name}${sorted.length ? `(${sorted.join(', ')})` : ' without parameters'} in the schema cache`,
+			`Searched for the function public.${name} ${searched} or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.`,
+			candidates.length ? `Perhaps you meant to call the function ${signature(candidates[0]!)}` : null);
 	}
 	const names = (fn.arg_names ?? []).slice(0, fn.arg_types.length);
 	const bindings = given.map((argument) => {
