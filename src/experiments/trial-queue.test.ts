@@ -344,7 +344,7 @@ describe('a batch the server refuses as a whole (finding 10: a 4xx is not retrie
 		queue.stop();
 		expect(queue.status()).toMatchObject({ pending: 0, confirmed: 2, rejected: 1 });
 		expect(queue.rejected()[0]!.trial.id).toBe(huge.id);
-		expect(queue.rejected()[0]!.reason).toMatch(/^refused \(HTTP 413\): request body is larger than/);
+		expect(queue.rejected()[0]!.reason).toMatch(/^refused \(HTTP 413\): The request body is larger than/);
 		expect(await savedTrialIds(client, id)).toEqual([before.id, after.id]);
 	}, 60_000);
 
