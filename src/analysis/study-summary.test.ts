@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decisionReport } from './decision.js';
 import type { FeatureReport } from './features.js';
 import { METRICS } from './metrics.js';
-import { modelSummaries, sessionOverview } from './study-summary.js';
+import { modelSummaries, resultsDocument, sessionOverview } from './study-summary.js';
 import type { Trial } from './trials.js';
 
 const t = (observer: string, image: string, reveal: number, right: boolean): Trial => ({
@@ -51,5 +51,13 @@ describe('study summaries', () => {
 	it('gives every metric of the registry in every row', () => {
 		const rows = modelSummaries(report, {}, {});
 		expect(Object.keys(rows[0]!.metrics)).toEqual(METRICS.map((m) => m.id));
+	});
+
+	it('records in the results download every option the numbers were made with', () => {
+		const document = (options: { timeouts?: 'drop' | 'wrong' }, withReport: boolean) =>
+			resultsDocument({ study: 's', generatedAt: new Date(0), includeTest: false, options, report: withReport ? report : null, features: {}, summaries: [] });
+		// the report's own record (bootstrap 0 above), or the defaults with the page's choice before there is a report
+		expect(document({}, true).options).toEqual({ timeouts: 'drop', exclusion_threshold: 0.5, bootstrap: 0, seed: 1 });
+		expect(document({ timeouts: 'wrong' }, false).options).toEqual({ timeouts: 'wrong', exclusion_threshold: 0.5, bootstrap: 1000, seed: 1 });
 	});
 });
