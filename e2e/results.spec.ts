@@ -77,11 +77,14 @@ test.describe.serial('results', () => {
 	const full = manifest.levels.length - 1;
 	let mapped: string[] = [];
 	let curves: Locator;
-	let cells: Locator;
+	/** The model's row in the alignment table: one cell per metric (data-metric = the metric's id). */
+	let modelRow: Locator;
+	const cell = (metric: string) => modelRow.locator(`td[data-metric="${metric}"]`);
 	/** The downloaded results JSON (what the analyze command must reproduce). */
 	let results: {
 		include_test_data: boolean;
-		decision: { levels: number[]; human_curve: unknown; models: Record<string, unknown> };
+		options: Record<string, unknown>;
+		decision: { levels: number[]; human_curve: unknown; models: Record<string, unknown>; human_baseline: unknown; options: unknown };
 		features: Record<string, { images_compared: number; constant_maps: string[]; images: Record<string, { spearman: number }> }>;
 	};
 
@@ -146,11 +149,15 @@ test.describe.serial('results', () => {
 		curves = page.getByTestId(`figure-${SLUG}-decision-curves`);
 		await expect(curves.locator('svg')).toContainText('Test sessions (not people)');
 		await expect(curves.locator('svg')).toContainText('MobileNet v1 0.25 (224) (test run)');
-		const modelRow = page.getByTestId('alignment-table').locator('tr[data-model="test:model:mobilenet-v1-0.25"]');
+		modelRow = page.getByTestId('alignment-table').locator('tr[data-model="test:model:mobilenet-v1-0.25"]');
 		await expect(modelRow).toBeVisible();
-		cells = modelRow.locator('td');
-		await expect(cells.nth(3)).toHaveText(/^-?\d\.\d{3}$/); // error consistency
-		await expect(cells.nth(5)).toHaveText(/^-?\d\.\d{3}$/, { timeout: 60_000 }); // feature alignment
+		await expect(cell('error_consistency')).toHaveText(/^-?\d\.\d{3}$/);
+		await expect(cell('alignment')).toHaveText(/^-?\d\.\d{3}$/, { timeout: 60_000 }); // feature alignment
+		// how each number is computed, from the metric registry; which measure the pareto plot uses
+		await expect(page.getByTestId('how-computed')).toContainText('kappa = (c_obs - c_exp) / (1 - c_exp), and kappa = 1 when c_obs = 1');
+		await expect(page.getByTestId('how-computed')).toContainText('bethgelab/model-vs-human');
+		await expect(page.getByTestId('pareto-uses')).toContainText('This plot uses Feature alignment');
+		await expect(page.getByTestId('timeouts')).toHaveValue('drop');
 		await page.getByTestId('maps').getByLabel('Image').selectOption(mapped[1]!);
 		await expect(page.getByTestId('maps').locator('canvas')).toHaveCount(2); // people's map and the model's saliency
 		await expect(page.getByTestId('maps').getByRole('img', { name: `stimulus ${mapped[1]}` })).toBeVisible();
@@ -195,6 +202,9 @@ test.describe.serial('results', () => {
 
 		results = JSON.parse((await save(() => page.getByTestId('download-results').click(), 'results.json')).bytes.toString('utf8'));
 		expect(results.include_test_data).toBe(true);
+		// every choice the numbers were made with (the defaults: no answer dropped)
+		expect(results.options).toEqual({ timeouts: 'drop', exclusion_threshold: 0.5, bootstrap: 1000, seed: 1 });
+		expect(results.decision.options).toEqual(results.options);
 		// feature reports are keyed by the model's map source, model:<id> (src/stimuli/observer.ts)
 		expect(results.features['model:mobilenet-v1-0.25'].images_compared + results.features['model:mobilenet-v1-0.25'].constant_maps.length).toBe(2);
 	});
@@ -207,8 +217,27 @@ test.describe.serial('results', () => {
 		const cli = JSON.parse(readFileSync('test-results/results-decision.json', 'utf8'));
 		expect(cli.levels).toEqual(results.decision.levels);
 		expect(cli.human_curve).toEqual(results.decision.human_curve);
-		expect(cli.models['test:model:mobilenet-v1-0.25']).toEqual(results.decision.models['test:model:mobilenet-v1-0.25']);
-		await expect(cells.nth(3)).toHaveText(cli.models['test:model:mobilenet-v1-0.25'].error_consistency.toFixed(3));
+		const model = cli.models['test:model:mobilenet-v1-0.25'];
+		expect(model).toEqual(results.decision.models['test:model:mobilenet-v1-0.25']);
+		expect(model.error_consistency_by_level).toHaveLength(cli.levels.length);
+		for (const field of ['error_consistency', 'observed_consistency', 'accuracy_difference']) expect(typeof model[field]).toBe('number');
+		expect(cli.human_baseline).toEqual(results.decision.human_baseline);
+		expect(Object.keys(cli.human_baseline)).toEqual(expect.arrayContaining(['error_consistency', 'error_consistency_by_level', 'observed_consistency', 'accuracy_difference']));
+		expect(cli.options).toEqual(results.options);
+		await expect(cell('error_consistency')).toHaveText(model.error_consistency.toFixed(3));
+		await expect(cell('observed_consistency')).toHaveText(model.observed_consistency.toFixed(3));
+		await expect(cell('accuracy_difference')).toHaveText(model.accuracy_difference.toFixed(4));
+
+		// counting trials with no answer as wrong: the dashboard's choice and --timeouts agree too
+		await page.getByTestId('timeouts').selectOption('wrong');
+		const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-results').click()]);
+		await download.saveAs('test-results/results-wrong.json');
+		const wrong = JSON.parse(readFileSync('test-results/results-wrong.json', 'utf8'));
+		expect(wrong.options).toEqual({ ...results.options, timeouts: 'wrong' });
+		await run('npx', ['tsx', 'src/analysis/cli.ts', 'decision', '--trials', 'test-results/results-trials.csv', '--out', 'test-results/results-decision-wrong.json', '--timeouts', 'wrong']);
+		const cliWrong = JSON.parse(readFileSync('test-results/results-decision-wrong.json', 'utf8'));
+		for (const key of ['options', 'human_curve', 'models', 'human_baseline', 'no_answer_trials']) expect(cliWrong[key], key).toEqual(wrong.decision[key]);
+		await page.getByTestId('timeouts').selectOption('drop');
 		await page.screenshot({ path: 'test-results/results-page.png', fullPage: true }); // for a person to look at
 
 		// features from the platform's own files: the maps command's PNGs and the models command's saliency

@@ -43,23 +43,44 @@ describe('analyze decision', () => {
 		].join('\n');
 		await writeFile(path.join(dir, 'trials.csv'), csv);
 		const out = path.join(dir, 'decision.json');
-		const result = await analyze('decision', '--trials', path.join(dir, 'trials.csv'), '--out', out, '--bootstrap', '50', '--seed', '3');
+		// p2's trial with no answer counts as wrong here (the values below were worked that way; the
+		// default, dropping it, is the next case)
+		const result = await analyze('decision', '--trials', path.join(dir, 'trials.csv'), '--out', out, '--bootstrap', '50', '--seed', '3', '--timeouts', 'wrong');
 		expect(result.stderr).toBe('');
 		expect(result.code).toBe(0);
 		expect(result.stdout).toContain('1 people included, 1 excluded');
+		expect(result.stdout).toContain('1 trials with no answer: counted as wrong (--timeouts wrong)');
 		// every decision metric of the registry is printed for the model, with its label
 		for (const m of DECISION_METRICS) expect(result.stdout).toMatch(new RegExp(`resnet: .*${m.label} (-?\\d\\.\\d{${m.digits}}|n/a)`));
+		expect(result.stdout).toMatch(/people against people \(0 pairs\): Error consistency n\/a/); // one person: no pair
 		const report = await readJson(out);
-		expect(Object.keys(report)).toEqual(['levels', 'humans', 'human_curve', 'observers', 'models']);
+		expect(Object.keys(report)).toEqual(['levels', 'humans', 'human_curve', 'observers', 'models', 'human_baseline', 'no_answer_trials', 'options']);
+		expect(report.options).toEqual({ timeouts: 'wrong', exclusion_threshold: 0.5, bootstrap: 50, seed: 3 });
 		expect(report.levels).toEqual([0.5, 1]);
 		expect(report.humans.included).toEqual(['p1']);
 		expect(report.humans.excluded[0].id).toBe('p2');
 		expect(report.human_curve).toEqual({ accuracy: [1, 1], normalized: [1, 1], ci_low: [1, 1], ci_high: [1, 1] });
 		expect(report.observers.p2).toEqual({ kind: 'human', accuracy: [0, 0], n: [1, 1] });
-		// resnet: wrong at 0.5, right at 1 -> normalized [-1, 1]. With p1 it shares (cat, 0.5): p1 right,
-		// resnet wrong, and (car, 1): both right -> c_obs 0.5, c_exp 1 x 0.5 = 0.5, kappa 0. The human
-		// normalized curve [1, 1] is constant, so the curve correlation is undefined (null).
-		expect(report.models.resnet).toEqual({ accuracy: [0, 1], normalized: [-1, 1], error_consistency: 0, curve_correlation: null });
+		// resnet: wrong at 0.5, right at 1 -> normalized [-1, 1]. With p1, per level: at 0.5 (cat) p1
+		// right, resnet wrong: c_obs 0, c_exp 1 x 0 + 0 x 1 = 0, kappa 0, squared accuracy difference 1;
+		// at 1 (car) both right: c_obs 1, kappa 1, difference 0. Means over levels: kappa 0.5, c_obs 0.5,
+		// difference 0.5. (Pooled over levels, as before issue #14, the kappa was 0.) The human
+		// normalized curve [1, 1] is constant, so the curve correlation is undefined (null); the mean
+		// absolute difference of the curves is (|-1 - 1| + |1 - 1|) / 2 = 1.
+		expect(report.models.resnet).toEqual({
+			accuracy: [0, 1], normalized: [-1, 1],
+			error_consistency: 0.5, observed_consistency: 0.5, accuracy_difference: 0.5, curve_correlation: null, curve_difference: 1,
+			error_consistency_by_level: [0, 1]
+		});
+		expect(report.human_baseline).toEqual({ error_consistency: null, observed_consistency: null, accuracy_difference: null, error_consistency_by_level: [null, null], pairs: 0 });
+
+		// by default a trial with no answer is left out (p2's at 0.5), and the options say so
+		const dropped = await analyze('decision', '--trials', path.join(dir, 'trials.csv'), '--out', out, '--bootstrap', '50');
+		expect(dropped.stdout).toContain('1 trials with no answer: left out of every measure');
+		const byDefault = await readJson(out);
+		expect(byDefault.options).toEqual({ timeouts: 'drop', exclusion_threshold: 0.5, bootstrap: 50, seed: 1 });
+		expect(byDefault.observers.p2).toEqual({ kind: 'human', accuracy: [null, 0], n: [0, 1] });
+		expect(byDefault.humans.excluded).toEqual([{ id: 'p2', full_reveal_accuracy: 0, reason: 'accuracy on fully revealed images 0.000 is at most 0.5' }]);
 	});
 
 	it('stops on bad input, naming the row', async () => {
@@ -70,6 +91,7 @@ describe('analyze decision', () => {
 		const missing = await analyze('decision', '--trials', path.join(dir, 'nothing.csv'), '--out', path.join(dir, 'bad.json'));
 		expect(missing.stderr).toContain('cannot read the trials');
 		expect((await analyze('decision', '--trials', path.join(dir, 'trials.csv'), '--out', 'x.json', '--bootstrap', 'many')).stderr).toContain('--bootstrap must be a whole number');
+		expect((await analyze('decision', '--trials', path.join(dir, 'trials.csv'), '--out', 'x.json', '--timeouts', 'skip')).stderr).toContain('--timeouts must be drop or wrong, got "skip"');
 	});
 });
 

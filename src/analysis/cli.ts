@@ -1,5 +1,5 @@
 /**
- * npm run --silent analyze -- decision --trials FILE.csv --out FILE.json [--bootstrap 1000] [--seed 1] [--exclusion-threshold 0.5]
+ * npm run --silent analyze -- decision --trials FILE.csv --out FILE.json [--timeouts drop|wrong] [--bootstrap 1000] [--seed 1] [--exclusion-threshold 0.5]
  * npm run --silent analyze -- features --human MAPS --model MAPS --out FILE.json [--raw] [--ceiling C]
  *
  * MAPS is a JSON file {"<image_id>": {"width", "height", "data", "reliability"?}} or a folder of
@@ -11,13 +11,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { commandOrUsage, fail, numberOption } from '../lib/command-line.js';
 import { mapFromPng } from '../stimuli/importance-map.js';
-import { decisionReport, DECISION_DEFAULTS } from './decision.js';
+import { decisionReport, DECISION_DEFAULTS, isTimeoutRule, TIMEOUT_RULES } from './decision.js';
 import { FeatureInputError, featureReport, parseFeatureMaps, type HumanFeatureMap } from './features.js';
-import { DECISION_METRICS, FEATURE_METRICS, formatMetric } from './metrics.js';
+import { DECISION_METRICS, FEATURE_METRICS, formatMetric, PAIRWISE_METRICS } from './metrics.js';
 import { parseTrialsCsv, TrialInputError } from './trials.js';
 
 const USAGE = `usage:
-  npm run --silent analyze -- decision --trials FILE.csv --out FILE.json [--bootstrap ${DECISION_DEFAULTS.bootstrap}] [--seed ${DECISION_DEFAULTS.seed}] [--exclusion-threshold ${DECISION_DEFAULTS.exclusionThreshold}]
+  npm run --silent analyze -- decision --trials FILE.csv --out FILE.json [--timeouts ${DECISION_DEFAULTS.timeouts}] [--bootstrap ${DECISION_DEFAULTS.bootstrap}] [--seed ${DECISION_DEFAULTS.seed}] [--exclusion-threshold ${DECISION_DEFAULTS.exclusionThreshold}]
+    --timeouts: a trial with no answer is ${Object.entries(TIMEOUT_RULES).map(([rule, what]) => `${rule}: ${what}`).join('; ')}
   npm run --silent analyze -- features --human MAPS --model MAPS --out FILE.json [--raw] [--ceiling C]
     MAPS: a JSON file {"<image_id>": {"width": W, "height": H, "data": [...]}} or a folder of <image_id>.png maps`;
 
@@ -28,6 +29,7 @@ const { positionals, values } = parseArgs({
 		out: { type: 'string' },
 		bootstrap: { type: 'string' },
 		seed: { type: 'string' },
+		timeouts: { type: 'string' },
 		'exclusion-threshold': { type: 'string' },
 		human: { type: 'string' },
 		model: { type: 'string' },
@@ -76,13 +78,19 @@ try {
 		if (!values.trials || !values.out) fail(`decision needs --trials and --out\n${USAGE}`);
 		const bootstrap = numberOption('bootstrap', values.bootstrap, (x) => Number.isInteger(x) && x >= 0, 'a whole number >= 0');
 		const exclusionThreshold = numberOption('exclusion-threshold', values['exclusion-threshold'], (x) => x >= 0 && x <= 1, 'a number in [0, 1]');
+		const timeouts = values.timeouts ?? DECISION_DEFAULTS.timeouts;
+		if (!isTimeoutRule(timeouts)) fail(`--timeouts must be ${Object.keys(TIMEOUT_RULES).join(' or ')}, got "${timeouts}"`);
+		// a whole-number seed is recorded as a number, as the dashboard records its default
+		const seed = values.seed === undefined ? DECISION_DEFAULTS.seed : /^-?\d+$/.test(values.seed) ? Number(values.seed) : values.seed;
 		const trials = parseTrialsCsv(await readText(values.trials, 'trials'));
-		const report = decisionReport(trials, { bootstrap, exclusionThreshold, seed: values.seed ?? DECISION_DEFAULTS.seed });
+		const report = decisionReport(trials, { bootstrap, exclusionThreshold, seed, timeouts });
 		await writeReport(values.out, report);
 		const { included, excluded } = report.humans;
 		console.log(`${trials.length} trials, ${report.levels.length} reveal levels: ${included.length} people included, ${excluded.length} excluded; ${Object.keys(report.models).length} models`);
+		console.log(`  ${report.no_answer_trials} trials with no answer: ${TIMEOUT_RULES[report.options.timeouts]} (--timeouts ${report.options.timeouts})`);
 		for (const e of excluded) console.log(`  excluded ${e.id}: ${e.reason}`);
 		for (const [id, m] of Object.entries(report.models)) console.log(`  ${id}: ${metricLine(DECISION_METRICS, m)}`);
+		console.log(`  people against people (${report.human_baseline.pairs} pairs): ${metricLine(PAIRWISE_METRICS, report.human_baseline)}`);
 		console.log(`wrote ${values.out}`);
 	} else if (command === 'features') {
 		if (!values.human || !values.model || !values.out) fail(`features needs --human, --model and --out\n${USAGE}`);

@@ -29,7 +29,9 @@ const HAND: Trial[] = [
 ];
 
 describe('decision report on a hand-worked case', () => {
-	const report = decisionReport(HAND, { bootstrap: 200, seed: 7 });
+	// h4's trial with no answer counts as wrong here (the values below were worked that way); the
+	// default, timeouts 'drop', is tested further down
+	const report = decisionReport(HAND, { bootstrap: 200, seed: 7, timeouts: 'wrong' });
 
 	it('finds the levels and each observer accuracy, with counts and nulls for empty levels', () => {
 		expect(report.levels).toEqual([0.1, 0.5, 1]);
@@ -43,7 +45,7 @@ describe('decision report on a hand-worked case', () => {
 	it('excludes people at or below chance on whole images, and says why', () => {
 		expect(report.humans.included).toEqual(['h1', 'h2', 'h4']);
 		expect(report.humans.excluded).toEqual([{ id: 'h3', full_reveal_accuracy: 0.5, reason: 'accuracy on fully revealed images 0.500 is at most 0.5' }]);
-		expect(decisionReport(HAND, { bootstrap: 0, exclusionThreshold: 0.4 }).humans.excluded).toEqual([]);
+		expect(decisionReport(HAND, { bootstrap: 0, exclusionThreshold: 0.4, timeouts: 'wrong' }).humans.excluded).toEqual([]);
 	});
 
 	it('averages included people per level, leaving out those with no trial there', () => {
@@ -61,11 +63,32 @@ describe('decision report on a hand-worked case', () => {
 		expect(m.normalized[2]).toBeCloseTo(1, 12);
 	});
 
-	it('gives the mean error consistency over included people', () => {
-		// h1 vs m: pairs TT, TF, TF, TT: p_h 1, p_m 0.5, c_obs 0.5, c_exp 0.5 -> kappa 0
-		// h2 vs m: FT, TT, FF, TT: p_h 0.5, p_m 0.75, c_obs 0.75, c_exp 0.5 -> kappa 0.5
-		// h4 vs m: FT, TT: p_h 0.5, p_m 1, c_obs 0.5, c_exp 0.5 -> kappa 0; h3 is excluded
-		expect(report.models.m!.error_consistency).toBeCloseTo(0.5 / 3, 12);
+	it('gives error consistency per level, then the mean over levels, then over included people', () => {
+		// per (person, level), over the images both answered at that level (x: kappa, o: c_obs, d: squared accuracy difference):
+		// h1 vs m: 0.1 {a: TT} c_obs 1 -> x 1, o 1, d 0; 0.5 {b: TF} p_h 1, p_m 0, c_exp 0 -> x 0, o 0, d 1;
+		//          1 {c: TF, d: TT} p_h 1, p_m 0.5, c_obs 0.5, c_exp 0.5 -> x 0, o 0.5, d 0.25.  h1: x 1/3, o 1/2, d 5/12
+		// h2 vs m: 0.1 {c: FF, d: TT} c_obs 1 -> x 1, o 1, d 0; 0.5 {a: FT} c_exp 0 -> x 0, o 0, d 1;
+		//          1 {b: TT} -> x 1, o 1, d 0.                                               h2: x 2/3, o 2/3, d 1/3
+		// h4 vs m: 0.1 {a: FT} (no answer, wrong) -> x 0, o 0, d 1; 1 {b: TT} -> x 1, o 1, d 0. h4: x 1/2, o 1/2, d 1/2
+		// h3 is excluded. Means over people: x (1/3 + 2/3 + 1/2) / 3 = 1/2, o (1/2 + 2/3 + 1/2) / 3 = 5/9, d (5/12 + 4/12 + 6/12) / 3 = 5/12
+		const m = report.models.m!;
+		expect(m.error_consistency).toBeCloseTo(0.5, 12);
+		expect(m.observed_consistency).toBeCloseTo(5 / 9, 12);
+		expect(m.accuracy_difference).toBeCloseTo(5 / 12, 12);
+		// per level, the mean over people: 0.1 mean(1, 1, 0), 0.5 mean(0, 0), 1 mean(0, 1, 1)
+		expect(m.error_consistency_by_level[0]).toBeCloseTo(2 / 3, 12);
+		expect(m.error_consistency_by_level[1]).toBe(0);
+		expect(m.error_consistency_by_level[2]).toBeCloseTo(2 / 3, 12);
+	});
+
+	it('gives the same numbers for pairs of people as the human baseline', () => {
+		// h1-h2 share no (image, level): left out. h1-h4 at 0.1 {a: TF}: x 0, o 0, d 1. h2-h4 at 1 {b: TT}: x 1, o 1, d 0.
+		expect(report.human_baseline).toEqual({ error_consistency: 0.5, observed_consistency: 0.5, accuracy_difference: 0.5, error_consistency_by_level: [0, null, 1], pairs: 2 });
+	});
+
+	it('records every choice it was made with, and counts the trials with no answer', () => {
+		expect(report.options).toEqual({ timeouts: 'wrong', exclusion_threshold: 0.5, bootstrap: 200, seed: 7 });
+		expect(report.no_answer_trials).toBe(1);
 	});
 
 	it('correlates the normalized curves over levels', () => {
@@ -81,12 +104,37 @@ describe('decision report on a hand-worked case', () => {
 		}
 		expect(ci_low[2]).toBe(1); // everyone is right on whole images: no spread
 		expect(ci_high[2]).toBe(1);
-		expect(decisionReport(HAND, { bootstrap: 200, seed: 7 }).human_curve).toEqual(report.human_curve);
+		expect(decisionReport(HAND, { bootstrap: 200, seed: 7, timeouts: 'wrong' }).human_curve).toEqual(report.human_curve);
+	});
+});
+
+describe('trials with no answer (timeouts)', () => {
+	// the default: h4's unanswered trial (a at 0.1) is left out of every measure
+	const report = decisionReport(HAND, { bootstrap: 0 });
+
+	it('are dropped by default, as serre-lab/rapid_categorization (ignore_timeouts=True)', () => {
+		expect(report.options.timeouts).toBe('drop');
+		expect(report.no_answer_trials).toBe(1);
+		expect(report.levels).toEqual([0.1, 0.5, 1]);
+		expect(report.observers.h4).toEqual({ kind: 'human', accuracy: [null, null, 1], n: [0, 0, 1] });
+		// 0.1: mean(h1 1, h2 0.5) = 0.75 (h4 has no counted trial there); normalized (0.75 - 0.5) / 0.5 = 0.5
+		expect(report.human_curve.accuracy).toEqual([0.75, 0.5, 1]);
+		expect(report.human_curve.normalized).toEqual([0.5, 0, 1]);
+		// h4 vs m now only at 1 {b: TT}: kappa 1; the model's mean (1/3 + 2/3 + 1) / 3 = 2/3; at 0.1 mean(h1 1, h2 1) = 1
+		expect(report.models.m!.error_consistency).toBeCloseTo(2 / 3, 12);
+		expect(report.models.m!.error_consistency_by_level[0]).toBe(1);
+		// pairs: h1-h4 now share nothing; h2-h4 at 1 {b: TT}
+		expect(report.human_baseline).toEqual({ error_consistency: 1, observed_consistency: 1, accuracy_difference: 0, error_consistency_by_level: [null, null, 1], pairs: 1 });
+	});
+
+	it('are counted wrong when asked, and a bad rule is named', () => {
+		expect(decisionReport(HAND, { bootstrap: 0, timeouts: 'wrong' }).observers.h4!.accuracy).toEqual([0, null, 1]);
+		expect(() => decisionReport(HAND, { timeouts: 'skip' as 'drop' })).toThrow('timeouts must be drop or wrong, got "skip"');
 	});
 });
 
 describe('the pieces', () => {
-	it('error consistency: kappa from hand-counted tables, null without shared trials or when c_exp = 1', () => {
+	it('error consistency: kappa from hand-counted tables, null without shared trials, 1 when c_obs = 1', () => {
 		// 10 trials: both right 4, both wrong 2, only first right 3, only second right 1
 		// p1 = 0.7, p2 = 0.5, c_obs = 0.6, c_exp = 0.35 + 0.15 = 0.5, kappa = 0.1 / 0.5 = 0.2
 		const pairs: [boolean, boolean][] = [
@@ -97,7 +145,10 @@ describe('the pieces', () => {
 		expect(ec.c_exp).toBeCloseTo(0.5, 12);
 		expect(ec.kappa).toBeCloseTo(0.2, 12);
 		expect(errorConsistency([])).toBeNull();
-		expect(errorConsistency([[true, true], [true, true]])).toBeNull();
+		// c_obs = 1 gives kappa 1, as model-vs-human's ErrorConsistency.error_consistency (this was null
+		// before issue #14, when c_exp = 1 left kappa undefined)
+		expect(errorConsistency([[true, true], [true, true]])!.kappa).toBe(1);
+		expect(errorConsistency([[true, true], [false, false]])!.kappa).toBe(1); // c_exp 0.5
 		expect(errorConsistency([[true, false], [false, true]])!.kappa).toBeCloseTo(-1, 12); // c_obs 0, c_exp 0.5
 	});
 
@@ -131,10 +182,13 @@ describe('the pieces', () => {
 	});
 
 	it('pareto front: the models nobody beats on both axes, by accuracy', () => {
-		const front = paretoFront([
-			{ id: 'A', x: 0.5, y: 0.2 }, { id: 'B', x: 0.6, y: 0.1 }, { id: 'C', x: 0.55, y: 0.15 }, { id: 'D', x: 0.5, y: 0.1 }
-		]);
-		expect(front.map((p) => p.id)).toEqual(['A', 'C', 'B']);
+		const points = [{ id: 'A', x: 0.5, y: 0.2 }, { id: 'B', x: 0.6, y: 0.1 }, { id: 'C', x: 0.55, y: 0.15 }, { id: 'D', x: 0.5, y: 0.1 }];
+		expect(paretoFront(points).map((p) => p.id)).toEqual(['A', 'C', 'B']);
+		// a lower-is-better metric (a difference): D beats A (same accuracy, smaller difference), B beats C
+		// (more accurate, smaller difference) and B beats D (more accurate, same difference): B alone
+		expect(paretoFront(points, 'lower').map((p) => p.id)).toEqual(['B']);
+		const lower = [{ id: 'P', x: 0.5, y: 0.01 }, { id: 'Q', x: 0.7, y: 0.05 }, { id: 'R', x: 0.6, y: 0.08 }];
+		expect(paretoFront(lower, 'lower').map((p) => p.id)).toEqual(['P', 'Q']); // R: less accurate and further than Q
 	});
 });
 

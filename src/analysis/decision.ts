@@ -7,9 +7,27 @@
 import type { ObserverKind } from '../stimuli/observer.js';
 import { seededRandom } from '../stimuli/random.js';
 import { isCorrect } from '../stimuli/task.js';
-import { DECISION_METRICS, scoreAll, type DecisionMetricId } from './metrics.js';
+import { DECISION_METRICS, levelCurve, meanOrNull, metricById, PAIRWISE_METRICS, pairScore, scoreAll, type DecisionMetricId, type LevelAnswers, type PairwiseMetricId } from './metrics.js';
 import { mean, percentile } from './stats.js';
 import type { Trial } from './trials.js';
+
+/**
+ * What the analysis does with a trial that has no answer (response null: the person did not
+ * answer within the window):
+ * - 'drop' (default): left out of every decision measure (accuracy, exclusion, curves, error
+ *   consistency), as the lab's own rapid-categorization code does (serre-lab/rapid_categorization,
+ *   evaluation/data_loader.py, `ignore_timeouts=True`);
+ * - 'wrong': counted as a wrong answer (src/stimuli/task.ts, isCorrect).
+ */
+export const TIMEOUT_RULES = {
+	drop: 'left out of every measure (serre-lab/rapid_categorization, ignore_timeouts=True)',
+	wrong: 'counted as wrong'
+} as const;
+export type TimeoutRule = keyof typeof TIMEOUT_RULES;
+
+export function isTimeoutRule(value: unknown): value is TimeoutRule {
+	return typeof value === 'string' && Object.hasOwn(TIMEOUT_RULES, value);
+}
 
 export interface DecisionOptions {
 	/** A person is excluded when their accuracy on fully revealed trials is at most this. */
@@ -17,9 +35,33 @@ export interface DecisionOptions {
 	/** Bootstrap resamples of the human curve. */
 	bootstrap?: number;
 	seed?: number | string;
+	/** Trials with no answer: TIMEOUT_RULES. */
+	timeouts?: TimeoutRule;
 }
 
-export const DECISION_DEFAULTS = { exclusionThreshold: 0.5, bootstrap: 1000, seed: 1 } as const;
+export const DECISION_DEFAULTS = { exclusionThreshold: 0.5, bootstrap: 1000, seed: 1, timeouts: 'drop' } as const satisfies Required<DecisionOptions>;
+
+/** Every choice a decision report was made with, as the report (and every export) records it. */
+export interface DecisionReportOptions {
+	timeouts: TimeoutRule;
+	exclusion_threshold: number;
+	bootstrap: number;
+	seed: number | string;
+}
+
+/** The options with their defaults filled in, checked, in the report's form. */
+export function decisionOptions(options: DecisionOptions = {}): DecisionReportOptions {
+	const resolved = {
+		timeouts: options.timeouts ?? DECISION_DEFAULTS.timeouts,
+		exclusion_threshold: options.exclusionThreshold ?? DECISION_DEFAULTS.exclusionThreshold,
+		bootstrap: options.bootstrap ?? DECISION_DEFAULTS.bootstrap,
+		seed: options.seed ?? DECISION_DEFAULTS.seed
+	};
+	if (!Number.isInteger(resolved.bootstrap) || resolved.bootstrap < 0) throw new Error(`bootstrap must be a whole number >= 0, got ${resolved.bootstrap}`);
+	if (!(resolved.exclusion_threshold >= 0 && resolved.exclusion_threshold <= 1)) throw new Error(`the exclusion threshold must be in [0, 1], got ${resolved.exclusion_threshold}`);
+	if (!isTimeoutRule(resolved.timeouts)) throw new Error(`timeouts must be ${Object.keys(TIMEOUT_RULES).join(' or ')}, got "${resolved.timeouts}"`);
+	return resolved;
+}
 
 type Curve = (number | null)[];
 
@@ -34,9 +76,41 @@ export interface DecisionReport {
 	levels: number[];
 	humans: { included: string[]; excluded: ExcludedHuman[] };
 	human_curve: { accuracy: Curve; normalized: Curve; ci_low: Curve; ci_high: Curve };
+	/** Per observer: accuracy per level and n, the trials counted there (under timeouts 'drop', the answered ones). */
 	observers: Record<string, { kind: ObserverKind; accuracy: Curve; n: number[] }>;
-	/** Per model: its curves and every decision metric (metrics.ts, DECISION_METRICS) by id. */
-	models: Record<string, { accuracy: Curve; normalized: Curve } & Record<DecisionMetricId, number | null>>;
+	/**
+	 * Per model: its curves, every decision metric (metrics.ts, DECISION_METRICS) by id, and the
+	 * error consistency per level (the mean over people at that level; null where nobody shares a
+	 * trial with the model).
+	 */
+	models: Record<string, { accuracy: Curve; normalized: Curve } & Record<DecisionMetricId, number | null> & { error_consistency_by_level: Curve }>;
+	/** People against people: the trial-by-trial metrics over pairs of included people (humanBaseline). */
+	human_baseline: HumanBaseline;
+	/** Trials with no answer in the input (dropped or counted wrong, as options.timeouts says). */
+	no_answer_trials: number;
+	/** Every choice the report was made with. */
+	options: DecisionReportOptions;
+}
+
+/**
+ * The human baseline: each trial-by-trial metric (metrics.ts, PAIRWISE_METRICS) over all pairs of
+ * included people i < j, as model-vs-human reports humans (plot.py, get_raw_benchmark_df with
+ * group_1 = group_2 = humans, j <= i skipped; format_benchmark_df: per pair the mean over
+ * conditions, then the mean over pairs). Pairs that share no trial are left out; `pairs` counts
+ * the others. `error_consistency_by_level`: per level, the mean kappa over the pairs sharing
+ * trials there.
+ */
+export type HumanBaseline = Record<PairwiseMetricId, number | null> & { error_consistency_by_level: Curve; pairs: number };
+
+export function humanBaseline(people: readonly LevelAnswers[], levelCount: number): HumanBaseline {
+	const pairs: [LevelAnswers, LevelAnswers][] = [];
+	for (let i = 0; i < people.length; i++) for (let j = i + 1; j < people.length; j++) pairs.push([people[i]!, people[j]!]);
+	const kappa = metricById('error_consistency').perLevel;
+	const sharing = pairs.filter(([a, b]) => pairScore(kappa, a, b) !== null);
+	const metrics = Object.fromEntries(PAIRWISE_METRICS.map((m) => [m.id, meanOrNull(sharing.map(([a, b]) => pairScore(m.perLevel, a, b)))])) as Record<PairwiseMetricId, number | null>;
+	const byPair = sharing.map(([a, b]) => levelCurve(kappa, a, [b]));
+	const byLevel = Array.from({ length: levelCount }, (_, l) => meanOrNull(byPair.map((curve) => curve[l] ?? null)));
+	return { ...metrics, error_consistency_by_level: byLevel, pairs: sharing.length };
 }
 
 /**
@@ -100,26 +174,29 @@ export function bootstrapCurve(curves: readonly Curve[], levelCount: number, res
 }
 
 export function decisionReport(trials: readonly Trial[], options: DecisionOptions = {}): DecisionReport {
-	const exclusionThreshold = options.exclusionThreshold ?? DECISION_DEFAULTS.exclusionThreshold;
-	const bootstrap = options.bootstrap ?? DECISION_DEFAULTS.bootstrap;
-	const seed = options.seed ?? DECISION_DEFAULTS.seed;
-	if (!Number.isInteger(bootstrap) || bootstrap < 0) throw new Error(`bootstrap must be a whole number >= 0, got ${bootstrap}`);
-	if (!(exclusionThreshold >= 0 && exclusionThreshold <= 1)) throw new Error(`the exclusion threshold must be in [0, 1], got ${exclusionThreshold}`);
+	const resolved = decisionOptions(options);
+	const { exclusion_threshold: exclusionThreshold, bootstrap, seed } = resolved;
 
+	// the levels of every trial, so the report's levels are the file's whatever the timeout rule
 	const levels = [...new Set(trials.map((t) => t.reveal))].sort((a, b) => a - b);
 	const levelIndex = new Map(levels.map((l, i) => [l, i]));
+	const noAnswer = trials.filter((t) => t.response === null).length;
+	const counted = resolved.timeouts === 'drop' ? trials.filter((t) => t.response !== null) : trials;
 
-	// accuracy per observer per level: correct / answered
-	const byObserver = new Map<string, { kind: ObserverKind; correct: number[]; n: number[]; answers: Map<string, boolean> }>();
+	// accuracy per observer per level: correct / counted trials
+	const byObserver = new Map<string, { kind: ObserverKind; correct: number[]; n: number[]; answers: Map<string, boolean>[] }>();
 	for (const t of trials) {
-		let o = byObserver.get(t.observer);
-		if (!o) byObserver.set(t.observer, (o = { kind: t.kind, correct: levels.map(() => 0), n: levels.map(() => 0), answers: new Map() }));
-		if (o.kind !== t.kind) throw new Error(`observer ${t.observer} is both ${o.kind} and ${t.kind}`);
+		const o = byObserver.get(t.observer);
+		if (!o) byObserver.set(t.observer, { kind: t.kind, correct: levels.map(() => 0), n: levels.map(() => 0), answers: levels.map(() => new Map()) });
+		else if (o.kind !== t.kind) throw new Error(`observer ${t.observer} is both ${o.kind} and ${t.kind}`);
+	}
+	for (const t of counted) {
+		const o = byObserver.get(t.observer)!;
 		const l = levelIndex.get(t.reveal)!;
 		const correct = isCorrect(t.response, t.category);
 		o.n[l]!++;
 		if (correct) o.correct[l]!++;
-		o.answers.set(`${t.image_id}\u0000${t.reveal}`, correct);
+		o.answers[l]!.set(t.image_id, correct);
 	}
 	const accuracyOf = (o: { correct: number[]; n: number[] }): Curve => o.n.map((n, l) => (n ? o.correct[l]! / n : null));
 
@@ -152,8 +229,17 @@ export function decisionReport(trials: readonly Trial[], options: DecisionOption
 		const accuracy = observers[id]!.accuracy;
 		const normalized = normalizedCurve(accuracy, levels);
 		const metrics = scoreAll(DECISION_METRICS, { model: o.answers, humans: humanAnswers, modelNormalized: normalized, humanNormalized });
-		models[id] = { accuracy, normalized, ...metrics };
+		models[id] = { accuracy, normalized, ...metrics, error_consistency_by_level: levelCurve(metricById('error_consistency').perLevel, o.answers, humanAnswers) };
 	}
 
-	return { levels, humans: { included, excluded }, human_curve: { accuracy: humanAccuracy, normalized: humanNormalized, ...ci }, observers, models };
+	return {
+		levels,
+		humans: { included, excluded },
+		human_curve: { accuracy: humanAccuracy, normalized: humanNormalized, ...ci },
+		observers,
+		models,
+		human_baseline: humanBaseline(humanAnswers, levels.length),
+		no_answer_trials: noAnswer,
+		options: resolved
+	};
 }

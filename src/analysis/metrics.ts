@@ -18,12 +18,19 @@ import { finiteOrNull, mean } from './stats.js';
 
 type Curve = readonly (number | null)[];
 
+/**
+ * One observer's answers, one map per reveal level (index = the report's level order): image id ->
+ * right (true) or wrong (false). A trial the analysis leaves out (no answer under timeouts =
+ * 'drop', decision.ts) is absent.
+ */
+export type LevelAnswers = readonly ReadonlyMap<string, boolean>[];
+
 /** What a decision metric sees of one model, computed by decisionReport. */
 export interface DecisionMetricInput {
-	/** The model's answers, right or wrong, by image and reveal level (one key per trial). */
-	model: ReadonlyMap<string, boolean>;
-	/** Each included person's answers, keyed the same way. */
-	humans: readonly ReadonlyMap<string, boolean>[];
+	/** The model's answers by level. */
+	model: LevelAnswers;
+	/** Each included person's answers by level. */
+	humans: readonly LevelAnswers[];
 	/** Normalized accuracy per level (decision.ts, normalizedCurve) of the model and of people. */
 	modelNormalized: Curve;
 	humanNormalized: Curve;
@@ -37,6 +44,9 @@ export interface FeatureMetricInput {
 	ceiling: number;
 }
 
+/** Which way is better: a higher score is more aligned, or a lower one (a difference). */
+export type Direction = 'higher' | 'lower';
+
 interface MetricBase<Id extends string> {
 	id: Id;
 	/** Short name: table column, figure bar, CLI line. */
@@ -47,11 +57,11 @@ interface MetricBase<Id extends string> {
 	formula: string;
 	/** Where the formula comes from. */
 	source: string;
-	/** Which way is better (every metric here: higher). */
-	direction: 'higher';
+	/** Which way is better; the pareto front (pareto.ts) reads it. */
+	direction: Direction;
 	/** Decimal places shown. */
 	digits: number;
-	/** A headline alignment score: drawn in the alignment figure and offered on the pareto axis. */
+	/** A headline alignment score: drawn in the alignment figure. */
 	headline: boolean;
 }
 
@@ -59,6 +69,12 @@ export interface DecisionMetric<Id extends string = string> extends MetricBase<I
 	scope: 'decision';
 	compute(input: DecisionMetricInput): number | null;
 	ceiling?: (input: DecisionMetricInput) => number | null;
+	/**
+	 * For a trial-by-trial metric (two observers compared on the trials both answered): its value
+	 * at one level. `compute` is then the mean over levels, then over people (levelThenPeopleMean),
+	 * and the decision report gives the same number over pairs of people as the human baseline.
+	 */
+	perLevel?: (comparison: LevelComparison) => number;
 }
 
 export interface FeatureMetric<Id extends string = string> extends MetricBase<Id> {
@@ -67,15 +83,30 @@ export interface FeatureMetric<Id extends string = string> extends MetricBase<Id
 	ceiling?: (input: FeatureMetricInput) => number | null;
 }
 
+/** Two observers on the trials both answered at one level (errorConsistency). */
+export interface LevelComparison {
+	/** Shared trials. */
+	n: number;
+	/** Accuracies of the first and the second observer on those trials. */
+	p1: number;
+	p2: number;
+	c_obs: number;
+	c_exp: number;
+	kappa: number;
+}
+
 /**
- * Error consistency (Geirhos et al. 2020) over trials two observers share, given as pairs of
- * (first correct, second correct):
- *   c_obs = share of trials both got right or both got wrong,
- *   c_exp = p1 p2 + (1 - p1)(1 - p2), p the observers' accuracies on those trials,
- *   kappa = (c_obs - c_exp) / (1 - c_exp).
- * Null when there are no shared trials or c_exp = 1 (kappa undefined).
+ * Error consistency (Geirhos, Meding & Wichmann 2020) over trials two observers share, given as
+ * pairs of (first correct, second correct); exactly bethgelab/model-vs-human
+ * modelvshuman/plotting/analyses.py, ErrorConsistency.analysis and .error_consistency:
+ *   p1, p2 = the observers' accuracies on those trials (SixteenClassAccuracy.analysis),
+ *   c_obs  = share of trials both got right or both got wrong ("observed-consistency"),
+ *   c_exp  = p1 p2 + (1 - p1)(1 - p2)                        ("expected-consistency"),
+ *   kappa  = 1 when c_obs = 1, else (c_obs - c_exp) / (1 - c_exp).
+ * (c_exp = 1 only when both are always right or always wrong, and then c_obs = 1: kappa is
+ * always defined.) Null when there are no shared trials (the reference asserts there are some).
  */
-export function errorConsistency(pairs: readonly (readonly [boolean, boolean])[]): { kappa: number; c_obs: number; c_exp: number } | null {
+export function errorConsistency(pairs: readonly (readonly [boolean, boolean])[]): LevelComparison | null {
 	if (pairs.length === 0) return null;
 	let same = 0, right1 = 0, right2 = 0;
 	for (const [a, b] of pairs) {
@@ -87,12 +118,76 @@ export function errorConsistency(pairs: readonly (readonly [boolean, boolean])[]
 	const p1 = right1 / n, p2 = right2 / n;
 	const cObs = same / n;
 	const cExp = p1 * p2 + (1 - p1) * (1 - p2);
-	if (cExp === 1) return null;
-	return { kappa: (cObs - cExp) / (1 - cExp), c_obs: cObs, c_exp: cExp };
+	return { n, p1, p2, c_obs: cObs, c_exp: cExp, kappa: same === n ? 1 : (cObs - cExp) / (1 - cExp) };
 }
+
+/**
+ * Two observers level by level: at each level, errorConsistency over the images both answered
+ * there (null where they share none). This is model-vs-human's per-condition analysis
+ * (plot.py, get_raw_benchmark_df: one row per model, human and condition).
+ */
+export function compareByLevel(a: LevelAnswers, b: LevelAnswers): (LevelComparison | null)[] {
+	return a.map((answersA, l) => {
+		const answersB = b[l];
+		const pairs: [boolean, boolean][] = [];
+		if (answersB) for (const [image, right] of answersA) {
+			const other = answersB.get(image);
+			if (other !== undefined) pairs.push([right, other]);
+		}
+		return errorConsistency(pairs);
+	});
+}
+
+/** Mean of the values present; null for none. */
+export const meanOrNull = (values: readonly (number | null)[]) => {
+	const present = values.filter((v): v is number => v !== null);
+	return present.length ? mean(present) : null;
+};
+
+/**
+ * A trial-by-trial metric of one pair of observers: the mean over the levels where they share
+ * trials of its per-level value (format_benchmark_df: "average over conditions"); null when they
+ * share none.
+ */
+export function pairScore(perLevel: (c: LevelComparison) => number, a: LevelAnswers, b: LevelAnswers): number | null {
+	return meanOrNull(compareByLevel(a, b).map((c) => (c ? perLevel(c) : null)));
+}
+
+/**
+ * A trial-by-trial metric of a model against people, as model-vs-human's format_benchmark_df
+ * averages it: per person the mean over levels with shared trials (pairScore), then the mean
+ * over the people with any shared trial. Null when nobody shares a trial with the model.
+ */
+export function levelThenPeopleMean(perLevel: (c: LevelComparison) => number, model: LevelAnswers, humans: readonly LevelAnswers[]): number | null {
+	return meanOrNull(humans.map((h) => pairScore(perLevel, model, h)));
+}
+
+/**
+ * A trial-by-trial metric per level: at each level, the mean over the people who share trials
+ * with the model there (model-vs-human analyses.py, ErrorConsistency.get_result_df, per
+ * condition); null at a level where nobody does.
+ */
+export function levelCurve(perLevel: (c: LevelComparison) => number, model: LevelAnswers, humans: readonly LevelAnswers[]): (number | null)[] {
+	const byHuman = humans.map((h) => compareByLevel(model, h));
+	return model.map((_, l) => meanOrNull(byHuman.map((levels) => (levels[l] ? perLevel(levels[l]) : null))));
+}
+
+/** The model's and people's normalized accuracies at the levels where both have one. */
+const sharedLevels = (modelNormalized: Curve, humanNormalized: Curve) =>
+	modelNormalized
+		.map((m, l) => [m, humanNormalized[l] ?? null] as const)
+		.filter((p): p is readonly [number, number] => p[0] !== null && p[1] !== null);
 
 /** Mean of a per-image score over the images compared; null when there are none. */
 const imageMean = (images: readonly ImageAlignment[], key: keyof ImageAlignment) => (images.length ? mean(images.map((image) => image[key]!)) : null);
+
+const kappaOf = (c: LevelComparison) => c.kappa;
+const observedOf = (c: LevelComparison) => c.c_obs;
+/** model-vs-human's SixteenClassAccuracyDifference.analysis with its default norm=np.square. */
+const squaredAccuracyDifference = (c: LevelComparison) => (c.p1 - c.p2) ** 2;
+
+const MODEL_VS_HUMAN = 'bethgelab/model-vs-human';
+const AVERAGING = `${MODEL_VS_HUMAN} modelvshuman/plotting/plot.py (get_raw_benchmark_df: one value per model, person and condition; format_benchmark_df: mean over conditions, then over people)`;
 
 /** The decision metrics, in the order of the report, the tables and the CLI. */
 export const DECISION_METRICS = [
@@ -100,44 +195,81 @@ export const DECISION_METRICS = [
 		id: 'error_consistency',
 		label: 'Error consistency',
 		name: 'Error consistency (kappa)',
-		formula: "Cohen's kappa of trial-by-trial errors with each included person, over the trials both saw (same image, same level), averaged over people with a defined kappa",
-		source: 'Geirhos et al. 2020, "Beyond accuracy: quantifying trial-by-trial behaviour of CNNs and humans by measuring error consistency"; Fel et al. 2022 (Harmonization), psychophysics',
+		formula:
+			"per person and reveal level, over the trials both answered at that level: c_obs = share with the same correctness, p1, p2 = the two accuracies there, c_exp = p1 p2 + (1 - p1)(1 - p2), kappa = (c_obs - c_exp) / (1 - c_exp), and kappa = 1 when c_obs = 1; then the mean over the levels with shared trials, then over the included people",
+		source: `Geirhos, Meding & Wichmann 2020, "Beyond accuracy: quantifying trial-by-trial behaviour of CNNs and humans by measuring error consistency"; ${MODEL_VS_HUMAN} modelvshuman/plotting/analyses.py (ErrorConsistency); averaging: ${AVERAGING}`,
 		direction: 'higher',
 		digits: 3,
 		headline: true,
 		scope: 'decision',
-		compute({ model, humans }) {
-			const kappas: number[] = [];
-			for (const human of humans) {
-				const pairs: [boolean, boolean][] = [];
-				for (const [key, humanRight] of human) {
-					const modelRight = model.get(key);
-					if (modelRight !== undefined) pairs.push([humanRight, modelRight]);
-				}
-				const ec = errorConsistency(pairs);
-				if (ec) kappas.push(ec.kappa);
-			}
-			return kappas.length ? mean(kappas) : null;
-		}
+		perLevel: kappaOf,
+		compute: ({ model, humans }) => levelThenPeopleMean(kappaOf, model, humans)
+	},
+	{
+		id: 'observed_consistency',
+		label: 'Observed consistency',
+		name: 'Observed consistency (c_obs)',
+		formula:
+			'per person and reveal level, the share of the trials both answered at that level that both got right or both got wrong (c_obs); then the mean over levels with shared trials, then over the included people',
+		source: `${MODEL_VS_HUMAN} modelvshuman/plotting/analyses.py (ErrorConsistency, "observed-consistency"); averaging: ${AVERAGING}`,
+		direction: 'higher',
+		digits: 3,
+		headline: false,
+		scope: 'decision',
+		perLevel: observedOf,
+		compute: ({ model, humans }) => levelThenPeopleMean(observedOf, model, humans)
+	},
+	{
+		id: 'accuracy_difference',
+		label: 'Accuracy difference',
+		name: 'Squared accuracy difference',
+		formula:
+			'per person and reveal level, (acc_model - acc_person)^2 over the trials both answered at that level; then the mean over levels with shared trials, then over the included people (lower is closer)',
+		source: `${MODEL_VS_HUMAN} modelvshuman/plotting/analyses.py (SixteenClassAccuracyDifference, norm=np.square); averaging: ${AVERAGING}`,
+		direction: 'lower',
+		digits: 4,
+		headline: false,
+		scope: 'decision',
+		perLevel: squaredAccuracyDifference,
+		compute: ({ model, humans }) => levelThenPeopleMean(squaredAccuracyDifference, model, humans)
 	},
 	{
 		id: 'curve_correlation',
 		label: 'Curve correlation',
 		name: 'Decision-curve correlation',
-		formula: "Pearson r of the model's and people's normalized accuracy over the levels where both have a value (at least two; null for a constant curve)",
-		source: 'Fel et al. 2022 (Harmonization), psychophysics: alignment of decision curves',
+		formula:
+			"Pearson r of the model's and people's normalized accuracy n(l) = (a(l) - 0.5) / (a(full) - 0.5) over the levels where both have a value (at least two; null for a constant curve). Pearson r ignores the curves' offset and scale, so it says whether the shapes agree, not the levels",
+		source: 'Fel et al. 2022 (Harmonization), psychophysics: alignment of decision curves (the paper publishes no formula; this is the platform\'s definition)',
 		direction: 'higher',
 		digits: 3,
 		headline: true,
 		scope: 'decision',
 		compute({ modelNormalized, humanNormalized }) {
-			const both = modelNormalized
-				.map((m, l) => [m, humanNormalized[l] ?? null] as const)
-				.filter((p): p is readonly [number, number] => p[0] !== null && p[1] !== null);
+			const both = sharedLevels(modelNormalized, humanNormalized);
 			return both.length >= 2 ? finiteOrNull(pearson(both.map((p) => p[0]), both.map((p) => p[1]))) : null;
+		}
+	},
+	{
+		id: 'curve_difference',
+		label: 'Curve difference',
+		name: 'Mean absolute difference of normalized curves',
+		formula:
+			"mean over the levels where both have a value of |n_model(l) - n_people(l)|, n the normalized accuracy (a(l) - 0.5) / (a(full) - 0.5); 0 when the curves coincide (lower is closer); null without a shared level",
+		source: 'Fel et al. 2022 (Harmonization), psychophysics: alignment of decision curves (the paper publishes no formula; this is the platform\'s definition)',
+		direction: 'lower',
+		digits: 3,
+		headline: false,
+		scope: 'decision',
+		compute({ modelNormalized, humanNormalized }) {
+			const both = sharedLevels(modelNormalized, humanNormalized);
+			return both.length ? mean(both.map(([m, h]) => Math.abs(m - h))) : null;
 		}
 	}
 ] as const satisfies readonly DecisionMetric[];
+
+/** The trial-by-trial decision metrics (with a per-level value): reported per level and for pairs of people. */
+export const PAIRWISE_METRICS = DECISION_METRICS.filter((m): m is Extract<(typeof DECISION_METRICS)[number], { perLevel: unknown }> => 'perLevel' in m);
+export type PairwiseMetricId = (typeof PAIRWISE_METRICS)[number]['id'];
 
 /** The feature metrics, in the order of the report, the tables and the CLI. */
 export const FEATURE_METRICS = [
@@ -200,8 +332,17 @@ export type FeatureMetricId = (typeof FEATURE_METRICS)[number]['id'];
 export type MetricId = (typeof METRICS)[number]['id'];
 export type Metric = (typeof METRICS)[number];
 
-/** The headline alignment scores: the alignment figure's bars and the pareto selector's choices. */
+/** The headline alignment scores: the alignment figure's bars. */
 export const HEADLINE_METRICS = METRICS.filter((m) => m.headline);
+
+/**
+ * The accuracy-vs-alignment (pareto) plot's choices: every decision metric and the headline
+ * feature metric(s); each is drawn with its direction (a lower-is-better metric's front is the
+ * lowest values). The plot starts on PARETO_DEFAULT_METRIC, feature alignment, the measure of
+ * Fel et al. 2022's accuracy-vs-alignment figure.
+ */
+export const PARETO_METRICS = METRICS.filter((m) => m.scope === 'decision' || m.headline);
+export const PARETO_DEFAULT_METRIC = 'alignment' satisfies MetricId;
 
 /** The metric of an id (throws on an unknown id, naming the known ones). */
 export function metricById<Id extends MetricId>(id: Id): Extract<Metric, { id: Id }>;

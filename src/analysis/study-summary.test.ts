@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decisionReport } from './decision.js';
 import type { FeatureReport } from './features.js';
 import { METRICS } from './metrics.js';
-import { modelSummaries, sessionOverview } from './study-summary.js';
+import { modelSummaries, resultsDocument, sessionOverview } from './study-summary.js';
 import type { Trial } from './trials.js';
 
 const t = (observer: string, image: string, reveal: number, right: boolean): Trial => ({
@@ -36,11 +36,12 @@ describe('study summaries', () => {
 		// feature reports are keyed by the model's map source, model:<id>
 		const rows = modelSummaries(report, { 'model:m': feature, 'model:other': { ...feature, alignment: 0.1 } }, { m: 0.7 });
 		expect(rows.map((r) => r.observer)).toEqual(['model:m', 'model:other']); // one row per model
-		// accuracy 3 / 4; with human:a the model shares (x, 1) both right, (y, 1) a right, m wrong,
-		// (z, 0.5) a wrong, m right: p_a = 2/3, p_m = 2/3, c_obs = 1/3, c_exp = 4/9 + 1/9 = 5/9,
-		// kappa = (1/3 - 5/9) / (4/9) = -0.5
+		// accuracy 3 / 4; with human:a the model shares, per level: at 0.5 (z) a wrong, m right: c_obs 0,
+		// c_exp 0 x 1 + 1 x 0 = 0, kappa 0; at 1 (x) both right, (y) a right, m wrong: p_a 1, p_m 1/2,
+		// c_obs 1/2, c_exp 1/2, kappa 0. Mean over levels 0. (Pooled over levels, as before issue #14:
+		// p_a = p_m = 2/3, c_obs = 1/3, c_exp = 5/9, kappa -0.5.)
 		expect(rows[0]).toMatchObject({ model: { kind: 'model', id: 'm', test: false }, imagenetTop1: 0.7, accuracy: 0.75, metrics: { alignment: 0.8 }, featureImages: 2 });
-		expect(rows[0]!.metrics.error_consistency).toBeCloseTo(-0.5, 12);
+		expect(rows[0]!.metrics.error_consistency).toBe(0);
 		expect(rows[1]).toMatchObject({ model: { id: 'other' }, imagenetTop1: null, accuracy: null, metrics: { error_consistency: null, alignment: 0.1 } });
 		// a test run's row: its model id and test flag come from the observer's parts
 		const testRun = modelSummaries({ ...report, models: { 'test:model:mobilenet-v1-0.25': report.models['model:m']! } }, {}, {});
@@ -50,5 +51,13 @@ describe('study summaries', () => {
 	it('gives every metric of the registry in every row', () => {
 		const rows = modelSummaries(report, {}, {});
 		expect(Object.keys(rows[0]!.metrics)).toEqual(METRICS.map((m) => m.id));
+	});
+
+	it('records in the results download every option the numbers were made with', () => {
+		const document = (options: { timeouts?: 'drop' | 'wrong' }, withReport: boolean) =>
+			resultsDocument({ study: 's', generatedAt: new Date(0), includeTest: false, options, report: withReport ? report : null, features: {}, summaries: [] });
+		// the report's own record (bootstrap 0 above), or the defaults with the page's choice before there is a report
+		expect(document({}, true).options).toEqual({ timeouts: 'drop', exclusion_threshold: 0.5, bootstrap: 0, seed: 1 });
+		expect(document({ timeouts: 'wrong' }, false).options).toEqual({ timeouts: 'wrong', exclusion_threshold: 0.5, bootstrap: 1000, seed: 1 });
 	});
 });

@@ -8,7 +8,7 @@
  * model's map source; maps are not test-marked per run).
  */
 import { formatObserver, modelObserver, parseObserver, type Observer } from '../stimuli/observer.js';
-import { decisionReport, type DecisionReport } from './decision.js';
+import { decisionOptions, decisionReport, type DecisionOptions, type DecisionReport } from './decision.js';
 import { exportTrials, type StoredDecisionTrial } from './export.js';
 import type { FeatureReport } from './features.js';
 import { HEADLINE_METRICS, METRICS, type MetricId } from './metrics.js';
@@ -152,12 +152,12 @@ export const modelKey = (modelId: string) => formatObserver(modelObserver(modelI
 
 /**
  * The study's trials as the analysis sees them: the export (main block, test data only when
- * included, one answer per observer, image and level) and its decision report (default options:
- * DECISION_DEFAULTS), null without trials.
+ * included, one answer per observer, image and level) and its decision report with the analyst's
+ * options (the rest DECISION_DEFAULTS), null without trials.
  */
-export function studyDecision(rows: readonly StoredDecisionTrial[], includeTest: boolean): { exported: Trial[]; report: DecisionReport | null } {
+export function studyDecision(rows: readonly StoredDecisionTrial[], includeTest: boolean, options: DecisionOptions = {}): { exported: Trial[]; report: DecisionReport | null } {
 	const exported = exportTrials(rows, { includeTest });
-	return { exported, report: exported.length ? decisionReport(exported) : null };
+	return { exported, report: exported.length ? decisionReport(exported, options) : null };
 }
 
 /** The results download: the reports as the page shows them, and where each number's formula lives. */
@@ -165,6 +165,8 @@ export function resultsDocument(input: {
 	study: string;
 	generatedAt: Date;
 	includeTest: boolean;
+	/** The decision analysis's options (recorded even when there is no report yet). */
+	options: DecisionOptions;
 	report: DecisionReport | null;
 	features: Readonly<Record<string, FeatureReport>>;
 	summaries: readonly ModelSummary[];
@@ -173,11 +175,13 @@ export function resultsDocument(input: {
 		study: input.study,
 		generated_at: input.generatedAt.toISOString(),
 		include_test_data: input.includeTest,
+		// every choice the numbers were made with, as `npm run analyze -- decision` records them
+		options: input.report?.options ?? decisionOptions(input.options),
 		decision: input.report,
 		features: input.features,
 		models: input.summaries,
 		notes: {
-			decision: 'src/analysis/decision.ts: accuracy, exclusions, normalized curves, 95 % bootstrap',
+			decision: 'src/analysis/decision.ts: accuracy, exclusions, normalized curves, 95 % bootstrap, trials with no answer (options.timeouts), the human baseline over pairs of people',
 			features: 'src/analysis/features.ts: Harmonization preprocessing, Spearman, top-10 % IoU and Dice per image',
 			metrics: METRICS.map((m) => ({ id: m.id, label: m.label, formula: m.formula, source: m.source })),
 			observers: 'src/stimuli/observer.ts: observers are keyed [test:]<kind>:<id>; feature reports by the model map source model:<id>'

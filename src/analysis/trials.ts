@@ -23,7 +23,7 @@ export interface Trial {
 	category: Category;
 	/** Proportion of the image's pixels revealed, in (0, 1]. */
 	reveal: number;
-	/** null: no answer in time (counts as wrong). */
+	/** null: no answer in time (the analysis drops it or counts it wrong: decision.ts, TIMEOUT_RULES). */
 	response: Response;
 	/** ms from stimulus onset; null when there was no answer or the observer is a model. */
 	rt_ms: number | null;

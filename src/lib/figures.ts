@@ -5,7 +5,7 @@
  * (src/analysis/observer-style.ts: label, colour, marker), the same in every figure.
  */
 import * as Plot from '@observablehq/plot';
-import type { AlignmentRow, DecisionReport, ObserverStyle, ParetoPoint } from '$analysis/index.js';
+import type { AlignmentRow, DecisionReport, Metric, ObserverStyle, ParetoPoint } from '$analysis/index.js';
 import { HUMAN_STYLE, paretoFront } from '$analysis/index.js';
 
 const WIDTH = 720;
@@ -86,17 +86,18 @@ export function alignmentFigure(rows: readonly AlignmentRow[]): SVGSVGElement {
 /**
  * ImageNet top-1 against an alignment score, with the pareto front (Fel et al. 2022, Fig. 3):
  * each model in its colour and marker; the dashed staircase joins the models no other model beats
- * on both axes, and those models are ringed.
+ * on both axes (on the score's axis in its direction: higher, or lower for a difference), and
+ * those models are ringed.
  */
-export function paretoFigure(points: readonly (ParetoPoint & ObserverStyle)[], measure: string): SVGSVGElement {
-	const front = paretoFront([...points]);
+export function paretoFigure(points: readonly (ParetoPoint & ObserverStyle)[], metric: Pick<Metric, 'name' | 'direction'>): SVGSVGElement {
+	const front = paretoFront([...points], metric.direction);
 	return asSvg(
 		Plot.plot({
 			width: WIDTH,
 			height: 380,
 			marginRight: 140,
 			x: { label: 'ImageNet top-1 accuracy →', grid: true, tickFormat: '.0%', domain: paddedDomain(points.map((p) => p.x), 0.05) },
-			y: { label: `↑ ${measure}`, grid: true, domain: paddedDomain([0, ...points.map((p) => p.y)], 0.1) },
+			y: { label: metric.direction === 'higher' ? `↑ ${metric.name}` : `↓ ${metric.name} (lower is better)`, grid: true, domain: paddedDomain([0, ...points.map((p) => p.y)], 0.1) },
 			marks: [
 				Plot.line(front, { x: 'x', y: 'y', curve: 'step-after', stroke: '#999', strokeDasharray: '4,3' }),
 				Plot.dot(front, { x: 'x', y: 'y', r: 10, stroke: '#111', strokeWidth: 1.5 }),

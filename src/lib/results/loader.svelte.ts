@@ -27,10 +27,12 @@ import {
 	participantChecks,
 	sessionOverview,
 	studyDecision,
+	DECISION_DEFAULTS,
 	type FeatureMap,
 	type FeatureReport,
 	type HumanFeatureMap,
-	type ObserverStyle
+	type ObserverStyle,
+	type TimeoutRule
 } from '$analysis/index.js';
 import { resolveStudyConfig } from '$experiments/index.js';
 import { mapFromPng } from '$stimuli/importance-map.js';
@@ -54,6 +56,8 @@ export class StudyResults {
 	updatedAt = $state<Date | null>(null);
 	/** Show test data (sessions and runs made by automated tests), marked as such. */
 	includeTest = $state(false);
+	/** Trials with no answer: dropped (the default, as the lab's code) or counted wrong (src/analysis/decision.ts, TIMEOUT_RULES). */
+	timeouts = $state<TimeoutRule>(DECISION_DEFAULTS.timeouts);
 
 	// maps: people's ClickMe maps and each model's saliency (by map source, model:<id>), decoded once
 	humanMaps = $state.raw<Record<string, HumanFeatureMap>>({});
@@ -66,7 +70,7 @@ export class StudyResults {
 	stimulusFiles = $state.raw<Record<string, string>>({});
 
 	// derived by src/analysis
-	readonly decision = $derived(studyDecision(this.trials, this.includeTest));
+	readonly decision = $derived(studyDecision(this.trials, this.includeTest, { timeouts: this.timeouts }));
 	readonly report = $derived(this.decision.report);
 	readonly overview = $derived(sessionOverview(this.sessions, this.report, this.includeTest));
 	readonly featuresShown = $derived(this.humanMapsFromTests && !this.includeTest ? {} : this.features);
