@@ -151,6 +151,7 @@ test.describe.serial('results', () => {
 		await expect(curves.locator('svg')).toContainText('MobileNet v1 0.25 (224) (test run)');
 		modelRow = page.getByTestId('alignment-table').locator('tr[data-model="test:model:mobilenet-v1-0.25"]');
 		await expect(modelRow).toBeVisible();
+		await expect(modelRow.getByTestId('decision-rule')).toHaveText('decision rule: top-1'); // stored with the run, the paper's rule
 		await expect(cell('error_consistency')).toHaveText(/^-?\d\.\d{3}$/);
 		await expect(cell('alignment')).toHaveText(/^-?\d\.\d{3}$/, { timeout: 60_000 }); // feature alignment
 		// how each number is computed, from the metric registry; which measure the pareto plot uses
@@ -205,6 +206,7 @@ test.describe.serial('results', () => {
 		// every choice the numbers were made with (the defaults: no answer dropped)
 		expect(results.options).toEqual({ timeouts: 'drop', exclusion_threshold: 0.5, bootstrap: 1000, seed: 1 });
 		expect(results.decision.options).toEqual(results.options);
+		expect(results.decision_rules['mobilenet-v1-0.25']).toEqual(['top-1']); // how the model's answers were made
 		// feature reports are keyed by the model's map source, model:<id> (src/stimuli/observer.ts)
 		expect(results.features['model:mobilenet-v1-0.25'].images_compared + results.features['model:mobilenet-v1-0.25'].constant_maps.length).toBe(2);
 	});

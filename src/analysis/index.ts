@@ -73,6 +73,7 @@ export {
 export { dominates, paretoFront, type ParetoPoint } from './pareto.js';
 export { HUMAN_STYLE, humanCurveLabel, modelColour, modelMarker, observerStyle, type Marker, type ObserverStyle } from './observer-style.js';
 export {
+	decisionRulesOf,
 	alignmentRows,
 	humanLabelOf,
 	modelKey,

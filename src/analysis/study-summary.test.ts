@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decisionReport } from './decision.js';
 import type { FeatureReport } from './features.js';
 import { METRICS } from './metrics.js';
-import { modelSummaries, resultsDocument, sessionOverview } from './study-summary.js';
+import { decisionRulesOf, modelSummaries, resultsDocument, sessionOverview } from './study-summary.js';
 import type { Trial } from './trials.js';
 
 const t = (observer: string, image: string, reveal: number, right: boolean): Trial => ({
@@ -59,5 +59,17 @@ describe('study summaries', () => {
 		// the report's own record (bootstrap 0 above), or the defaults with the page's choice before there is a report
 		expect(document({}, true).options).toEqual({ timeouts: 'drop', exclusion_threshold: 0.5, bootstrap: 0, seed: 1 });
 		expect(document({ timeouts: 'wrong' }, false).options).toEqual({ timeouts: 'wrong', exclusion_threshold: 0.5, bootstrap: 1000, seed: 1 });
+	});
+});
+
+describe('decisionRulesOf', () => {
+	it('lists each model\'s rules in first-use order, naming runs from before the rule was recorded', () => {
+		const rules = decisionRulesOf([
+			{ model_id: 'a', config: { decision_rule: 'top-1' } },
+			{ model_id: 'b', config: {} },
+			{ model_id: 'a', config: { decision_rule: 'summed' } },
+			{ model_id: 'a', config: { decision_rule: 'top-1' } }
+		]);
+		expect(rules).toEqual({ a: ['top-1', 'summed'], b: ['summed (not recorded)'] });
 	});
 });

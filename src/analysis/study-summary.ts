@@ -170,6 +170,8 @@ export function resultsDocument(input: {
 	report: DecisionReport | null;
 	features: Readonly<Record<string, FeatureReport>>;
 	summaries: readonly ModelSummary[];
+	/** The decision rules each model's runs used (decisionRulesOf), by registry id. */
+	decisionRules?: Readonly<Record<string, string[]>>;
 }) {
 	return {
 		study: input.study,
@@ -180,11 +182,28 @@ export function resultsDocument(input: {
 		decision: input.report,
 		features: input.features,
 		models: input.summaries,
+		decision_rules: input.decisionRules ?? {},
 		notes: {
 			decision: 'src/analysis/decision.ts: accuracy, exclusions, normalized curves, 95 % bootstrap, trials with no answer (options.timeouts), the human baseline over pairs of people',
 			features: 'src/analysis/features.ts: Harmonization preprocessing, Spearman, top-10 % IoU and Dice per image',
 			metrics: METRICS.map((m) => ({ id: m.id, label: m.label, formula: m.formula, source: m.source })),
+			decision_rules: "src/stimuli/task.ts DECISION_RULES: how each model's probabilities became its answers, as stored with its runs (model_runs.config.decision_rule)",
 			observers: 'src/stimuli/observer.ts: observers are keyed [test:]<kind>:<id>; feature reports by the model map source model:<id>'
 		}
 	};
+}
+
+/**
+ * The decision rules (src/stimuli/task.ts DECISION_RULES) that each model's stored runs used, from
+ * `model_runs.config.decision_rule`, in first-use order. Runs stored before the rule was recorded
+ * used the summed rule, the platform's only rule then; they are named so.
+ */
+export function decisionRulesOf(runs: readonly { model_id: string; config: Record<string, unknown> }[]): Record<string, string[]> {
+	const rules: Record<string, string[]> = {};
+	for (const run of runs) {
+		const rule = typeof run.config.decision_rule === 'string' ? run.config.decision_rule : 'summed (not recorded)';
+		const list = (rules[run.model_id] ??= []);
+		if (!list.includes(rule)) list.push(rule);
+	}
+	return rules;
 }

@@ -1,5 +1,5 @@
 /** Model runs: the shared model list, a run's start and end, and its answers. */
-import { query, type PlatformClient } from './client.js';
+import { allRows, query, type PlatformClient } from './client.js';
 import type { Category } from '../stimuli/task.js';
 
 export interface ModelRow {
@@ -60,4 +60,21 @@ export async function recordModelResults(client: PlatformClient, runId: string, 
 
 export async function finishModelRun(client: PlatformClient, runId: string, outcome: 'done' | 'cancelled' | 'failed', stimuli: number): Promise<void> {
 	await query(client.from('model_runs').update({ status: outcome, n_stimuli: stimuli, finished_at: new Date().toISOString() }).eq('id', runId));
+}
+
+export interface ModelRunSummary {
+	id: string;
+	model_id: string;
+	status: 'running' | 'done' | 'cancelled' | 'failed';
+	is_test: boolean;
+	/** What the run was asked for (levels, saliency, batch size, decision_rule). */
+	config: Record<string, unknown>;
+	started_at: string;
+}
+
+/** The runs on a stimulus set that the caller may read (their own, under row-level security). */
+export function modelRunsOf(client: PlatformClient, setId: string): Promise<ModelRunSummary[]> {
+	return allRows<ModelRunSummary>((from, to) =>
+		client.from('model_runs').select('id, model_id, status, is_test, config, started_at').eq('stimulus_set_id', setId).order('started_at').range(from, to)
+	);
 }

@@ -22,10 +22,11 @@
  *   config.ts), and model_results.p_animal holds the animal score.
  * - No answer within the response window is `null` in memory, in JSON and in the database; only
  *   the trial CSV writes it as the text `none` (`NO_ANSWER_CSV`), since CSV has no null.
- * - An answer is correct when it equals the image's category; no answer counts as wrong. The
+ * - An answer is correct when it equals the image's category; no answer is never correct. The
  *   database computes the same rule where answers are stored (`record_trials` for people, a
  *   trigger for models) and exposes it as `decision_trials.correct`; a contract test checks that
- *   the two agree.
+ *   the two agree. Whether a trial with no answer counts at all is the analysis' option
+ *   (`timeouts`: dropped by default, or counted wrong; src/analysis/decision.ts).
  */
 import { CATEGORIES, type Category } from './config.js';
 

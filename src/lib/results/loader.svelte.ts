@@ -8,6 +8,7 @@ import {
 	fullRevealFiles,
 	importanceMapsOf,
 	listModels,
+	modelRunsOf,
 	listMyStudies,
 	listStimulusSets,
 	mapSourcesOf,
@@ -19,6 +20,7 @@ import {
 	type StudySummary
 } from '$data/index.js';
 import {
+	decisionRulesOf,
 	humanLabelOf,
 	modelStyles,
 	modelSummaries,
@@ -53,6 +55,8 @@ export class StudyResults {
 	/** By model registry id. */
 	top1 = $state.raw<Record<string, number | null>>({});
 	modelNames = $state.raw<Record<string, string>>({});
+	/** The decision rules the stored runs of each model used (model id -> rules), from model_runs.config. */
+	decisionRules = $state.raw<Record<string, string[]>>({});
 	updatedAt = $state<Date | null>(null);
 	/** Show test data (sessions and runs made by automated tests), marked as such. */
 	includeTest = $state(false);
@@ -124,7 +128,13 @@ export class StudyResults {
 			this.problem = `You have no study "${this.slug}". It may belong to another researcher.`;
 			return;
 		}
-		const [sets, models, files] = await Promise.all([listStimulusSets(client), listModels(client), fullRevealFiles(client, study.stimulus_set_id)]);
+		const [sets, models, files, runs] = await Promise.all([
+			listStimulusSets(client),
+			listModels(client),
+			fullRevealFiles(client, study.stimulus_set_id),
+			modelRunsOf(client, study.stimulus_set_id)
+		]);
+		this.decisionRules = decisionRulesOf(runs);
 		this.set = sets.find((s) => s.id === study.stimulus_set_id) ?? null;
 		this.top1 = Object.fromEntries(models.map((m) => [m.id, m.imagenet_top1]));
 		this.modelNames = Object.fromEntries(models.map((m) => [m.id, m.name]));
