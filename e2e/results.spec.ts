@@ -16,7 +16,7 @@ import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { parseTrialsCsv } from '../src/analysis/trials.js';
-import { ensureParticipantSignedIn, joinClickme, recordClickme, type ClickmeItem } from '../src/data/index.js';
+import { ensureParticipantSignedIn, joinClickme, nextClickmeImages, recordClickme, type ClickmeItem } from '../src/data/index.js';
 import { apiClient, createShortStudy, LOCAL_RESEARCHER } from './platform.js';
 
 const SLUG = 'e2e-results';
@@ -57,6 +57,9 @@ async function clickmePlayer(setId: string, nickname: string, images: string[], 
 	const client = apiClient();
 	await ensureParticipantSignedIn(client);
 	await joinClickme(client, nickname);
+	// a player paints only images the server served (clickme_next_images records them): ask for the whole set
+	const served = await nextClickmeImages(client, setId, 100, 2);
+	for (const image of images) expect(served, image).toContain(image);
 	const game = randomUUID();
 	const items: ClickmeItem[] = [];
 	for (const image of images) {
