@@ -1,7 +1,7 @@
 /**
  * npm run bench:load -- --participants N --pace MS [--engine pglite|postgres] [--duration S]
  *                       [--trials T] [--kill-at S] [--restart-db-at S] [--drop-responses P]
- *                       [--clickme] [--ramp S] [--drain S] [--limit S] [--stimuli DIR] [--json]
+ *                       [--clickme] [--ramp S] [--drain S] [--limit S] [--stimuli DIR] [--json FILE]
  *
  * The load-and-fault run of src/standin/load (README.md there): simulated participants through
  * the app's own client code against a fresh stand-in in a child process, on 127.0.0.1 only, with
@@ -10,6 +10,7 @@
  * itself, or the check could not run); 2 for bad options.
  */
 import cliProgress from 'cli-progress';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fail, numberOption, NUMBER_RULES } from '../src/lib/command-line.js';
 import { cleanupNow } from '../src/standin/load/processes.js';
@@ -18,7 +19,7 @@ import { checkLoadOptions, LOAD_DEFAULTS, runLoad, type LoadOptions } from '../s
 
 const USAGE = `usage: npm run bench:load -- --participants N --pace MS [--engine pglite|postgres] [--duration S] [--trials T]
                            [--kill-at S] [--restart-db-at S] [--drop-responses P] [--clickme]
-                           [--ramp S] [--drain S] [--limit S] [--stimuli DIR] [--json]
+                           [--ramp S] [--drain S] [--limit S] [--stimuli DIR] [--json FILE]
   --participants N      simulated participants (default ${LOAD_DEFAULTS.participants})
   --pace MS             one trial per participant every MS ms (default ${LOAD_DEFAULTS.paceMs}, the study's real pace)
   --engine E            pglite (the embedded default, fresh data folder) or postgres (a throwaway PostgreSQL 15 cluster)
@@ -32,7 +33,7 @@ const USAGE = `usage: npm run bench:load -- --participants N --pace MS [--engine
   --drain S             seconds after --duration for participants to finish (default ${LOAD_DEFAULTS.drainS})
   --limit S             hard wall-clock limit of the whole run (default duration + drain + 300)
   --stimuli DIR         where the demo set is built once (default ${LOAD_DEFAULTS.stimuliDir}, as npm start)
-  --json                print the report as JSON on stdout instead of the table`;
+  --json FILE           also write the whole report as JSON to FILE`;
 
 let values: ReturnType<typeof parse>['values'];
 function parse() {
@@ -51,7 +52,7 @@ function parse() {
 			drain: { type: 'string' },
 			limit: { type: 'string' },
 			stimuli: { type: 'string', default: LOAD_DEFAULTS.stimuliDir },
-			json: { type: 'boolean', default: false },
+			json: { type: 'string' },
 			help: { type: 'boolean', default: false }
 		}
 	});
@@ -121,7 +122,8 @@ try {
 		bar.update(Math.min(progress.elapsedS, progress.totalS), progress);
 	});
 	if (started) bar.stop();
-	console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
+	console.log(formatReport(report));
+	if (values.json) writeFileSync(values.json, JSON.stringify(report, null, 2) + '\n');
 	process.exit(report.problems.length ? 1 : 0);
 } catch (error) {
 	if (started) bar.stop();

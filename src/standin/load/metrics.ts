@@ -87,9 +87,8 @@ export class Metrics {
 		}
 	}
 
-	/** Counts the answer to a batch of `sent` items. */
+	/** Counts the answer to a batch of `sent` items (counted in `itemsSent` when sent). */
 	countOutcomes(sent: readonly { id: string }[], outcomes: readonly { id: string; status: string }[]): void {
-		this.itemsSent += sent.length;
 		const answered = new Set<string>();
 		for (const o of outcomes) {
 			answered.add(o.id);

@@ -105,6 +105,7 @@ export function newParticipant(index: number, kind: SimulatedParticipant['kind']
 /** The queue's `send`, measured: latency and failures per call, outcomes per item. */
 function measuredSend<T extends { id: string }>(ctx: LoadContext, p: SimulatedParticipant, kind: 'record_trials' | 'clickme_record', send: (items: T[]) => Promise<TrialOutcome[]>) {
 	return async (items: T[]): Promise<TrialOutcome[]> => {
+		ctx.metrics.itemsSent += items.length;
 		const outcomes = await ctx.metrics.timed(kind, () => send(items));
 		ctx.metrics.countOutcomes(items, outcomes);
 		for (const o of outcomes) if (o.status === 'rejected') p.rejected.set(o.id, o.reason ?? 'rejected');

@@ -94,7 +94,7 @@ export class StandinProcess {
 		this.stderrTail = [];
 		child.stderr!.setEncoding('utf8').on('data', (text: string) => {
 			this.stderrTail.push(...text.split('\n').filter(Boolean));
-			this.stderrTail = this.stderrTail.slice(-20);
+			this.stderrTail = this.stderrTail.slice(-60);
 		});
 		let stdout = '';
 		await new Promise<void>((resolve, reject) => {

@@ -4,6 +4,12 @@ import type { LoadReport } from './run.js';
 const n = (x: number) => x.toLocaleString('en-US');
 const ms = (x: number | null) => (x === null ? '-' : `${n(x)}`);
 
+/** The first line of a stderr tail that names an error (else its last line). */
+function firstError(stderr: string): string {
+	const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+	return (lines.find((l) => /error/i.test(l)) ?? lines.at(-1) ?? '').slice(0, 200);
+}
+
 export function describeRun(r: LoadReport): string {
 	const o = r.options;
 	const faults = [
@@ -45,7 +51,7 @@ export function formatReport(r: LoadReport): string {
 	if (r.standin.killedAtS !== null) rows.push(['kill -9', `at ${r.standin.killedAtS} s; listening again ${r.standin.backAfterS === null ? 'never' : `${Math.round(r.standin.backAfterS * 10) / 10} s later`}`]);
 	if (r.database.restartedAtS !== null) rows.push(['PostgreSQL restart', `at ${r.database.restartedAtS} s, took ${r.database.restartTookS === null ? '-' : Math.round(r.database.restartTookS * 10) / 10} s`]);
 	if (r.proxy) rows.push(['responses dropped', `${n(Object.values(r.proxy.dropped).reduce((s, x) => s + x, 0))} (${Object.entries(r.proxy.dropped).map(([path, count]) => `${path.replace(/^\/(rest|auth)\/v1\//, '')} ${count}`).join(', ')}); forwarded ${n(r.proxy.forwarded)}`]);
-	for (const exit of r.standin.unexpectedExits) rows.push(['stand-in stopped by itself', `at ${exit.atS} s (exit code ${exit.code}, signal ${exit.signal}): ${exit.stderr.split('\n').slice(-3).join(' / ')}`]);
+	for (const exit of r.standin.unexpectedExits) rows.push(['stand-in stopped by itself', `at ${exit.atS} s (exit code ${exit.code}, signal ${exit.signal}): ${firstError(exit.stderr)}`]);
 	if (r.standin.restartedForCheck) rows.push(['note', 'the stand-in was started again for the check, after the participants']);
 	rows.push(['wall time', `${r.wallS} s${r.hitLimit ? ' (hard limit reached)' : ''}`]);
 	rows.push(['result', r.problems.length ? `FAIL: ${r.problems.join('; ')}` : 'PASS: nothing lost, nothing falsely rejected']);
