@@ -110,7 +110,7 @@ setTimeout(() => {
 }, (limitS + 30) * 1000).unref();
 
 const bar = new cliProgress.SingleBar(
-	{ format: 'load {bar} {value}/{total} s | active {active} | trials {enqueued} sent, {confirmed} confirmed | failed calls {failedCalls}', stream: process.stderr, hideCursor: true },
+	{ format: 'load {bar} {value}/{total} s | active {active} | trials {enqueued} sent, {confirmed} confirmed | failed calls {failedCalls}', stream: process.stderr, hideCursor: true, noTTYOutput: true, notTTYSchedule: 10_000 },
 	cliProgress.Presets.shades_classic
 );
 let started = false;
