@@ -14,7 +14,7 @@ if (!adminUrl && process.env.REQUIRE_POSTGRES) {
 	throw new Error('REQUIRE_POSTGRES is set but DATABASE_URL_ADMIN is not: the PostgreSQL load run cannot run');
 }
 
-const SMALL_RUN: LoadOptions = { ...LOAD_DEFAULTS, participants: 20, paceMs: 250, durationS: 15, rampS: 2, drainS: 30, limitS: 170 };
+const SMALL_RUN: LoadOptions = { ...LOAD_DEFAULTS, participants: 20, paceMs: 250, durationS: 15, rampS: 2, drainS: 60, limitS: 200 };
 
 describe.each([
 	{ engine: 'pglite' as const, skip: false },
@@ -47,6 +47,6 @@ describe.each([
 			// merged, enable:
 			// expect(report.duplicatePercent).toBeLessThan(1);
 		},
-		180_000
+		240_000
 	);
 });

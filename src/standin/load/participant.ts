@@ -56,7 +56,11 @@ const RELOAD_MS = 3000;
 /** session.ts finish(): the queue drains for up to this long before "answers are not saved yet". */
 const FINISH_DRAIN_MS = 20_000;
 
-export type ParticipantState = 'waiting' | 'starting' | 'running' | 'finishing' | 'completed' | 'unsaved' | 'locked_out' | 'turned_away' | 'not_started';
+/**
+ * `unsaved`: gave up at the finish deadline with answers still pending in the queue;
+ * `not_completed`: gave up with every answer confirmed but no completion code.
+ */
+export type ParticipantState = 'waiting' | 'starting' | 'running' | 'finishing' | 'completed' | 'unsaved' | 'not_completed' | 'locked_out' | 'turned_away' | 'not_started';
 
 export interface LoadContext {
 	/** Where the clients send their requests (the stand-in, or the dropping proxy before it). */
@@ -92,6 +96,8 @@ export interface SimulatedParticipant {
 	queue: TrialQueue<{ id: string }> | null;
 	completion: Completion | null;
 	startAttempts: number;
+	/** Answers still pending when the participant gave up (null: did not give up). */
+	pendingAtGiveUp: number | null;
 	/** The last error this participant saw. */
 	problem: string | null;
 }
@@ -99,7 +105,7 @@ export interface SimulatedParticipant {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 export function newParticipant(index: number, kind: SimulatedParticipant['kind'], runId: string): SimulatedParticipant {
-	return { index, kind, workerId: `LOAD${runId}x${index}`, state: 'waiting', sessionId: null, enqueued: [], rejected: new Map(), queue: null, completion: null, startAttempts: 0, problem: null };
+	return { index, kind, workerId: `LOAD${runId}x${index}`, state: 'waiting', sessionId: null, enqueued: [], rejected: new Map(), queue: null, completion: null, startAttempts: 0, pendingAtGiveUp: null, problem: null };
 }
 
 /** The queue's `send`, measured: latency and failures per call, outcomes per item. */
@@ -191,7 +197,10 @@ async function finishQueue(ctx: LoadContext, p: SimulatedParticipant, queue: Tri
 			await sleep(RELOAD_MS);
 		}
 	}
-	if (p.state !== 'completed') p.state = 'unsaved';
+	if (p.state !== 'completed') {
+		p.pendingAtGiveUp = queue.status().pending;
+		p.state = p.pendingAtGiveUp > 0 ? 'unsaved' : 'not_completed';
+	}
 	queue.stop();
 }
 

@@ -61,6 +61,9 @@ export class StandinProcess {
 	private rssTimer: ReturnType<typeof setInterval> | null = null;
 	private stderrTail: string[] = [];
 	peakRssBytes = 0;
+	/** CPU seconds (user + system) of the processes that ended, and of the running one at its last sample. */
+	private cpuEnded = 0;
+	private cpuCurrent = 0;
 	readonly unexpectedExits: StandinExit[] = [];
 
 	constructor(
@@ -115,6 +118,8 @@ export class StandinProcess {
 			});
 		});
 		child.once('exit', (code, signal) => {
+			this.cpuEnded += this.cpuCurrent;
+			this.cpuCurrent = 0;
 			cleanups.delete(kill);
 			if (this.child === child) this.child = null;
 			this.stopSampling();
@@ -162,9 +167,17 @@ export class StandinProcess {
 				const kb = Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
 				this.peakRssBytes = Math.max(this.peakRssBytes, kb * 1024);
 			}
+			// utime and stime, fields 14 and 15 of /proc/PID/stat, in clock ticks (100 per second on Linux)
+			const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+			this.cpuCurrent = (Number(fields[11]) + Number(fields[12])) / 100;
 		} catch {
 			// no /proc (not Linux) or the process just ended
 		}
+	}
+
+	/** CPU seconds the stand-in processes used so far (Linux; 0 elsewhere). */
+	cpuSeconds(): number {
+		return this.cpuEnded + this.cpuCurrent;
 	}
 
 	private stopSampling(): void {

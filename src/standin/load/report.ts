@@ -26,7 +26,8 @@ export function formatReport(r: LoadReport): string {
 	const item = r.options.clickme ? 'items' : 'trials';
 	const rows: [string, string][] = [];
 	const p = r.participants;
-	rows.push(['participants', `${n(p.total)} (started ${n(p.started)}, completed ${n(p.completed)}, unsaved at the end ${n(p.unsaved)}, locked out ${n(p.lockedOut)}, not started ${n(p.notStarted)})`]);
+	rows.push(['participants', `${n(p.total)} (started ${n(p.started)}, completed ${n(p.completed)}, locked out ${n(p.lockedOut)}, not started ${n(p.notStarted)})`]);
+	if (p.unsaved || p.notCompleted) rows.push(['  gave up at the finish deadline', `${n(p.unsaved)} with ${n(p.pendingAtGiveUp)} answers unsaved, ${n(p.notCompleted)} with all saved but no completion code`]);
 	if (v) {
 		rows.push([`${item} sent (enqueued)`, n(v.enqueued)]);
 		rows.push(['stored', n(v.stored)]);
@@ -34,9 +35,9 @@ export function formatReport(r: LoadReport): string {
 	const answered = r.outcomes.stored + r.outcomes.duplicate + r.outcomes.rejected;
 	rows.push(['duplicate outcomes', `${n(r.outcomes.duplicate)} (${r.duplicatePercent ?? 0} % of ${n(answered)} outcomes); items sent per ${item.replace(/s$/, '')}: ${r.itemsSentPerItem ?? '-'}`]);
 	if (v) {
-		rows.push(['false rejections', `${n(v.falseRejections)} (stored anyway: ${n(v.falseRejectionsStored)})${v.rejectionReasons.length ? `: ${v.rejectionReasons.join(' | ')}` : ''}`]);
+		rows.push(['false rejections', `${n(v.falseRejections)} (stored anyway: ${n(v.falseRejectionsStored)})${Object.keys(v.rejectionReasons).length ? `: ${Object.entries(v.rejectionReasons).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([reason, count]) => `${count} x "${reason}"`).join(', ')}` : ''}`]);
 		rows.push(['lost: confirmed, not in the database', n(v.lostConfirmed)]);
-		rows.push(['lost: enqueued, never stored', `${n(v.lostEnqueued)} (still pending at the end: ${n(v.pendingAtEnd)})`]);
+		rows.push(['lost: enqueued, never stored', `${n(v.lostEnqueued)} (still pending in a queue at the check: ${n(v.pendingAtEnd)})`]);
 	} else rows.push(['check against the database', `FAILED: ${r.verificationError}`]);
 	const failures = Object.entries(r.calls).flatMap(([kind, f]) => Object.entries(f.causes).map(([cause, count]) => ({ kind, cause, count })));
 	const failed = failures.reduce((s, f) => s + f.count, 0);
@@ -54,6 +55,7 @@ export function formatReport(r: LoadReport): string {
 	for (const exit of r.standin.unexpectedExits) rows.push(['stand-in stopped by itself', `at ${exit.atS} s (exit code ${exit.code}, signal ${exit.signal}): ${firstError(exit.stderr)}`]);
 	if (r.standin.restartedForCheck) rows.push(['note', 'the stand-in was started again for the check, after the participants']);
 	rows.push(['wall time', `${r.wallS} s${r.hitLimit ? ' (hard limit reached)' : ''}`]);
+	rows.push(['CPU time', `stand-in ${n(r.standin.cpuS)} s, simulated clients ${n(r.loadGeneratorCpuS)} s (of ${n(Math.round(r.wallS))} s wall on ${r.machine.split(' x ')[0]} cores)`]);
 	rows.push(['result', r.problems.length ? `FAIL: ${r.problems.join('; ')}` : 'PASS: nothing lost, nothing falsely rejected']);
 	const width = Math.max(...rows.map(([k]) => k.length));
 	return [`Load run ${r.date} on ${r.machine}`, describeRun(r), '', ...rows.map(([k, val]) => `${k.padEnd(width)}  ${val}`)].join('\n');

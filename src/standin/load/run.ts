@@ -78,7 +78,19 @@ export interface LoadReport {
 	options: LoadOptions;
 	date: string;
 	machine: string;
-	participants: { total: number; started: number; completed: number; unsaved: number; lockedOut: number; turnedAway: number; notStarted: number };
+	participants: {
+		total: number;
+		started: number;
+		completed: number;
+		/** Gave up at the finish deadline with answers pending, and how many answers that was. */
+		unsaved: number;
+		pendingAtGiveUp: number;
+		/** Gave up with every answer confirmed but without a completion code. */
+		notCompleted: number;
+		lockedOut: number;
+		turnedAway: number;
+		notStarted: number;
+	};
 	verification: Verification | null;
 	verificationError: string | null;
 	outcomes: Metrics['outcomes'];
@@ -89,10 +101,12 @@ export interface LoadReport {
 	calls: Partial<Record<CallKind, { ok: number; failed: number; causes: Record<string, number>; latency: LatencyFigures }>>;
 	/** The record calls (record_trials, or clickme_record) that got an answer. */
 	recordLatency: LatencyFigures;
-	standin: { peakRssMb: number; unexpectedExits: StandinExit[]; killedAtS: number | null; backAfterS: number | null; restartedForCheck: boolean };
+	standin: { peakRssMb: number; cpuS: number; unexpectedExits: StandinExit[]; killedAtS: number | null; backAfterS: number | null; restartedForCheck: boolean };
 	database: { restartedAtS: number | null; restartTookS: number | null };
 	proxy: { dropped: Record<string, number>; forwarded: number } | null;
 	wallS: number;
+	/** CPU seconds of this process (the simulated clients and the proxy) during the run. */
+	loadGeneratorCpuS: number;
 	hitLimit: boolean;
 	/** Why the run failed (lost items, false rejections, a crash, an incomplete check); empty when it passed. */
 	problems: string[];
@@ -180,6 +194,8 @@ export async function runLoad(options: LoadOptions, onProgress?: (progress: Load
 		const participants: SimulatedParticipant[] = Array.from({ length: options.participants }, (_, i) => newParticipant(i, options.clickme ? 'clickme' : 'study', runId));
 		let aborted = false;
 		runStart = performance.now();
+		const generatorCpuStart = process.cpuUsage();
+		const standinCpuStart = standin.cpuSeconds(); // setup (migrations, the demo import) left out
 		const ctx: LoadContext = {
 			apiUrl: proxy?.url ?? standin.url,
 			anonKey: keys.anonKey,
@@ -194,8 +210,9 @@ export async function runLoad(options: LoadOptions, onProgress?: (progress: Load
 			runId
 		};
 		const faults: Promise<void>[] = [];
+		const faultErrors: string[] = [];
 		const report: Pick<LoadReport, 'standin' | 'database'> = {
-			standin: { peakRssMb: 0, unexpectedExits: standin.unexpectedExits, killedAtS: null, backAfterS: null, restartedForCheck: false },
+			standin: { peakRssMb: 0, cpuS: 0, unexpectedExits: standin.unexpectedExits, killedAtS: null, backAfterS: null, restartedForCheck: false },
 			database: { restartedAtS: null, restartTookS: null }
 		};
 		if (options.killAtS !== null) {
@@ -207,7 +224,7 @@ export async function runLoad(options: LoadOptions, onProgress?: (progress: Load
 					await sleep(1000); // a second later, as a supervisor or a person would restart it
 					await s.start();
 					report.standin.backAfterS = seconds(clock()) - report.standin.killedAtS;
-				})
+				}).catch((e: Error) => void faultErrors.push(`the stand-in did not start again after kill -9: ${e.message}`))
 			);
 		}
 		if (options.restartDbAtS !== null && cluster) {
@@ -217,7 +234,7 @@ export async function runLoad(options: LoadOptions, onProgress?: (progress: Load
 					report.database.restartedAtS = seconds(clock());
 					await c.restartImmediate();
 					report.database.restartTookS = seconds(clock()) - report.database.restartedAtS;
-				})
+				}).catch((e: Error) => void faultErrors.push(`the PostgreSQL restart failed: ${e.message}`))
 			);
 		}
 		const progress = setInterval(() => {
@@ -243,6 +260,8 @@ export async function runLoad(options: LoadOptions, onProgress?: (progress: Load
 		// calls still on the way settle before the count (at most 10 s)
 		for (let waited = 0; metrics.inFlight > 0 && waited < 10_000; waited += 100) await sleep(100);
 		const wallS = seconds(clock());
+		const generatorCpu = process.cpuUsage(generatorCpuStart);
+		report.standin.cpuS = Math.round(standin.cpuSeconds() - standinCpuStart);
 
 		// the check against the database, through the stand-in itself (not the dropping proxy)
 		let verification: Verification | null = null;
@@ -275,6 +294,7 @@ export async function runLoad(options: LoadOptions, onProgress?: (progress: Load
 			if (verification.falseRejections) problems.push(`${verification.falseRejections} valid items were rejected (${verification.falseRejectionsStored} of them stored anyway)`);
 		} else problems.push(`the check against the database failed: ${verificationError}`);
 		for (const exit of standin.unexpectedExits) problems.push(`the stand-in stopped by itself at ${exit.atS} s (exit code ${exit.code}, signal ${exit.signal})`);
+		problems.push(...faultErrors);
 		if (hitLimit) problems.push(`the participants did not finish within the hard limit of ${limitMs / 1000} s`);
 		return {
 			options,
@@ -285,6 +305,8 @@ export async function runLoad(options: LoadOptions, onProgress?: (progress: Load
 				started: participants.filter((p) => p.sessionId !== null).length,
 				completed: count('completed'),
 				unsaved: count('unsaved'),
+				pendingAtGiveUp: participants.reduce((sum, p) => sum + (p.pendingAtGiveUp ?? 0), 0),
+				notCompleted: count('not_completed'),
 				lockedOut: count('locked_out'),
 				turnedAway: count('turned_away'),
 				notStarted: participants.filter((p) => p.sessionId === null && p.state !== 'locked_out' && p.state !== 'turned_away').length
@@ -299,6 +321,7 @@ export async function runLoad(options: LoadOptions, onProgress?: (progress: Load
 			...report,
 			proxy: proxy ? { dropped: Object.fromEntries(proxy.dropped), forwarded: proxy.forwarded } : null,
 			wallS,
+			loadGeneratorCpuS: Math.round((generatorCpu.user + generatorCpu.system) / 1e6),
 			hitLimit,
 			problems
 		};

@@ -22,8 +22,8 @@ export interface Verification {
 	/** Items answered `rejected` although valid (every simulated item is), and of those, how many are stored anyway. */
 	falseRejections: number;
 	falseRejectionsStored: number;
-	/** A few rejection reasons, for the report. */
-	rejectionReasons: string[];
+	/** Rejection reasons (ids replaced by <id>) and how often each came. */
+	rejectionReasons: Record<string, number>;
 	/** Study runs: sessions in the database, completed ones, and participants rows (a retry with a new session adds one). */
 	sessions: number;
 	sessionsCompleted: number;
@@ -65,9 +65,8 @@ export async function verifyAgainstDatabase(service: PlatformClient, participant
 
 	const v: Verification = {
 		enqueued: 0, stored: 0, confirmed: 0, lostConfirmed: 0, lostEnqueued: 0, pendingAtEnd: 0, falseRejections: 0, falseRejectionsStored: 0,
-		rejectionReasons: [], sessions: 0, sessionsCompleted: 0, participantsRows: 0, completionMismatches: 0
+		rejectionReasons: {}, sessions: 0, sessionsCompleted: 0, participantsRows: 0, completionMismatches: 0
 	};
-	const reasons = new Set<string>();
 	for (const p of participants) {
 		const enqueued = new Set(p.enqueued.map((item) => item.id));
 		const confirmed = p.queue?.confirmedIds() ?? new Set<string>();
@@ -84,11 +83,11 @@ export async function verifyAgainstDatabase(service: PlatformClient, participant
 		for (const [id, reason] of p.rejected) {
 			v.falseRejections++;
 			if (stored.has(id)) v.falseRejectionsStored++;
-			reasons.add(reason);
+			const general = reason.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<id>');
+			v.rejectionReasons[general] = (v.rejectionReasons[general] ?? 0) + 1;
 		}
 		if (p.kind === 'study' && p.completion && p.sessionId && p.completion.trials_saved !== (perSession.get(p.sessionId) ?? 0)) v.completionMismatches++;
 	}
-	v.rejectionReasons = [...reasons].slice(0, 5);
 	if (study.length) {
 		const sessions = await allRows<{ id: string; status: string }>((from, to) => service.from('sessions').select('id, status').order('id').range(from, to));
 		v.sessions = sessions.length;
