@@ -17,7 +17,7 @@ import { ensureDemoSet } from '../../../scripts/demo-set.js';
 import { apiKeys } from '../server.js';
 import { Metrics, percentile, type CallKind } from './metrics.js';
 import { newParticipant, runClickmePlayer, runStudyParticipant, type LoadContext, type SimulatedParticipant } from './participant.js';
-import { createDatabase, dropDatabase, freePort, onCleanup, PostgresCluster, REPO_ROOT, StandinProcess, type StandinExit } from './processes.js';
+import { cleanupNow, createDatabase, dropDatabase, freePort, onCleanup, PostgresCluster, REPO_ROOT, StandinProcess, type StandinExit } from './processes.js';
 import { startDropProxy, type DropProxy } from './proxy.js';
 import { verifyAgainstDatabase, type Verification } from './verify.js';
 
@@ -155,6 +155,8 @@ export async function runLoad(options: LoadOptions, onProgress?: (progress: Load
 	const clock = () => performance.now() - runStart;
 	const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
+	// whatever ends this process (an error, the test runner), the children and folders go with it
+	process.once('exit', cleanupNow);
 	const dataDir = mkdtempSync(path.join(os.tmpdir(), 'slp-load-'));
 	const removeDataDir = onCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
 	let cluster: PostgresCluster | null = null;
@@ -332,5 +334,6 @@ export async function runLoad(options: LoadOptions, onProgress?: (progress: Load
 		cluster?.stopNow();
 		rmSync(dataDir, { recursive: true, force: true });
 		removeDataDir();
+		process.off('exit', cleanupNow);
 	}
 }
