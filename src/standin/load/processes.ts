@@ -46,7 +46,7 @@ export interface StandinExit {
 	atS: number;
 	code: number | null;
 	signal: string | null;
-	/** The last lines it wrote to stderr. */
+	/** The first and the last lines it wrote to stderr (the error is usually named at the top of a crash's output). */
 	stderr: string;
 }
 
@@ -60,6 +60,7 @@ export class StandinProcess {
 	private expectingExit = false;
 	private rssTimer: ReturnType<typeof setInterval> | null = null;
 	private stderrTail: string[] = [];
+	private stderrHead: string[] = [];
 	peakRssBytes = 0;
 	/** CPU seconds (user + system) of the processes that ended, and of the running one at its last sample. */
 	private cpuEnded = 0;
@@ -95,8 +96,11 @@ export class StandinProcess {
 		const kill = () => child.kill('SIGKILL');
 		cleanups.add(kill);
 		this.stderrTail = [];
+		this.stderrHead = [];
 		child.stderr!.setEncoding('utf8').on('data', (text: string) => {
-			this.stderrTail.push(...text.split('\n').filter(Boolean));
+			const lines = text.split('\n').filter(Boolean);
+			this.stderrHead.push(...lines.slice(0, 20 - this.stderrHead.length));
+			this.stderrTail.push(...lines);
 			this.stderrTail = this.stderrTail.slice(-60);
 		});
 		let stdout = '';
@@ -124,7 +128,7 @@ export class StandinProcess {
 			if (this.child === child) this.child = null;
 			this.stopSampling();
 			if (!this.expectingExit) {
-				const exit = { atS: this.options.clock(), code, signal, stderr: this.stderrTail.join('\n') };
+				const exit = { atS: this.options.clock(), code, signal, stderr: [...this.stderrHead, '...', ...this.stderrTail.slice(-20)].join('\n') };
 				this.unexpectedExits.push(exit);
 				this.onUnexpectedExit(exit);
 			}

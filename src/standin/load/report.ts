@@ -7,7 +7,7 @@ const ms = (x: number | null) => (x === null ? '-' : `${n(x)}`);
 /** The first line of a stderr tail that names an error (else its last line). */
 function firstError(stderr: string): string {
 	const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
-	return (lines.find((l) => /error/i.test(l)) ?? lines.at(-1) ?? '').slice(0, 200);
+	return (lines.find((l) => /^(\w*Error\b|error:)/i.test(l)) ?? lines.find((l) => /error/i.test(l)) ?? lines.at(-1) ?? '').slice(0, 200);
 }
 
 export function describeRun(r: LoadReport): string {
