@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { importStimulusSet } from '../../data/index.js';
-import { allRows } from '../../data/client.js';
+import { allRows, query } from '../../data/client.js';
 import { createNodeClient } from '../../data/node.js';
 import { ensureDemoSet } from '../../../scripts/demo-set.js';
 import { apiKeys } from '../server.js';
@@ -143,6 +143,24 @@ export function checkLoadOptions(o: LoadOptions): void {
 	}
 }
 
+/** Practice trials of the bench's design (the study default, resolveStudyConfig). */
+const DESIGN_PRACTICE_TRIALS = 6;
+/** Time a participant may need to sign in and start its session before its first trial. */
+const START_SLACK_MS = 2000;
+
+/**
+ * Trials per participant that fit the run: one every `paceMs` from the last arrival (at the end of
+ * the ramp), with START_SLACK_MS for signing in and starting, to the end of `durationS`; at most
+ * `itemsPerParticipant` and the set's images, at least 2.
+ */
+export function trialsThatFit(options: Pick<LoadOptions, 'durationS' | 'rampS' | 'paceMs' | 'itemsPerParticipant'>, images: number): number {
+	const rampMs = rampMsOf(options);
+	const fit = Math.floor((options.durationS * 1000 - rampMs - START_SLACK_MS) / options.paceMs);
+	return Math.max(2, Math.min(fit, options.itemsPerParticipant ?? Infinity, images));
+}
+
+const rampMsOf = (options: Pick<LoadOptions, 'durationS' | 'rampS'>) => (options.rampS ?? Math.min(10, options.durationS / 4)) * 1000;
+
 export async function runLoad(options: LoadOptions, onProgress?: (progress: LoadProgress) => void): Promise<LoadReport> {
 	checkLoadOptions(options);
 	const setupStart = performance.now();
@@ -188,6 +206,18 @@ export async function runLoad(options: LoadOptions, onProgress?: (progress: Load
 		const storedIds = new Set(stored.map((s) => s.id));
 		const missing = demo.manifest.stimuli.filter((s) => !storedIds.has(s.id));
 		if (missing.length) throw new Error(`${missing.length} stimuli of the demo manifest are not in the database (e.g. ${missing[0]!.id})`);
+
+		// The study's design must fit the run: complete_session hands out a code only once every
+		// planned trial is stored (issue #13, finding 5), so the demo study of this throwaway
+		// database gets exactly the trials a participant who arrives last can send before the end.
+		if (!options.clickme) {
+			const trials = trialsThatFit(options, demo.manifest.images.length);
+			const { data: demoStudy, error: studyError } = await service.from('studies').select('id, config').eq('slug', 'demo').single();
+			if (studyError) throw new Error(`the demo study is missing from the database: ${studyError.message}`);
+			const practice = Math.min(DESIGN_PRACTICE_TRIALS, trials - 1);
+			const config = { ...(demoStudy.config as Record<string, unknown>), practice_trials: practice, images_per_session: trials - practice };
+			await query(service.from('studies').update({ config }).eq('id', demoStudy.id));
+		}
 
 		if (options.dropResponses > 0) proxy = await startDropProxy({ port: Number(new URL(standin.url).port) }, options.dropResponses);
 
@@ -250,7 +280,7 @@ export async function runLoad(options: LoadOptions, onProgress?: (progress: Load
 		}, 1000);
 
 		// participants, within the hard limit (a minute is kept for the check)
-		const rampMs = (options.rampS ?? Math.min(10, options.durationS / 4)) * 1000;
+		const rampMs = rampMsOf(options);
 		const arrivals = participants.map((_, i) => (options.participants > 1 ? (i / (options.participants - 1)) * rampMs : 0));
 		const everyone = Promise.all(participants.map((p, i) => (p.kind === 'study' ? runStudyParticipant(ctx, p, arrivals[i]!) : runClickmePlayer(ctx, p, arrivals[i]!))));
 		const finished = await Promise.race([everyone.then(() => true), sleep(hardDeadline - 60_000 - performance.now()).then(() => false)]);
