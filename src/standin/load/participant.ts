@@ -156,6 +156,7 @@ async function startStudySession(ctx: LoadContext, p: SimulatedParticipant, clie
 			const study = await m.timed('get_study', () => getStudy(client, 'demo'));
 			await m.timed('sign_in', () => ensureParticipantSignedIn(client));
 			const sessionId = storage.getItem(key) || randomUUID();
+			storage.setItem(key, sessionId); // before the call, as session.ts does: a lost answer resumes this session
 			const assignment = await m.timed('start_session', () =>
 				startSession(client, {
 					sessionId,
@@ -168,8 +169,9 @@ async function startStudySession(ctx: LoadContext, p: SimulatedParticipant, clie
 					isTest: true
 				})
 			);
-			storage.setItem(key, sessionId);
-			return { study, sessionId, assignment };
+			// the server may hand back an existing session of this worker (start_session resumes it)
+			storage.setItem(key, assignment.session_id);
+			return { study, sessionId: assignment.session_id, assignment };
 		} catch (error) {
 			p.problem = (error as Error).message;
 			if (error instanceof DataError && error.hint === 'already_participated') return (p.state = 'locked_out'), null;
