@@ -52,7 +52,7 @@ import type { Metrics } from './metrics.js';
 export const SIMULATED_PLUGIN_VERSION = 'bench-load';
 
 /** How long a participant waits before reloading a page that showed an error, and before "Try again". */
-const RELOAD_MS = 3000;
+export const RELOAD_MS = 3000;
 /** session.ts finish(): the queue drains for up to this long before "answers are not saved yet". */
 const FINISH_DRAIN_MS = 20_000;
 

@@ -16,7 +16,7 @@ import { createNodeClient } from '../../data/node.js';
 import { ensureDemoSet } from '../../../scripts/demo-set.js';
 import { apiKeys } from '../server.js';
 import { Metrics, percentile, type CallKind } from './metrics.js';
-import { newParticipant, runClickmePlayer, runStudyParticipant, type LoadContext, type SimulatedParticipant } from './participant.js';
+import { newParticipant, RELOAD_MS, runClickmePlayer, runStudyParticipant, type LoadContext, type SimulatedParticipant } from './participant.js';
 import { cleanupNow, createDatabase, dropDatabase, freePort, onCleanup, PostgresCluster, REPO_ROOT, StandinProcess, type StandinExit } from './processes.js';
 import { startDropProxy, type DropProxy } from './proxy.js';
 import { verifyAgainstDatabase, type Verification } from './verify.js';
@@ -145,8 +145,8 @@ export function checkLoadOptions(o: LoadOptions): void {
 
 /** Practice trials of the bench's design (the study default, resolveStudyConfig). */
 const DESIGN_PRACTICE_TRIALS = 6;
-/** Time a participant may need to sign in and start its session before its first trial. */
-const START_SLACK_MS = 2000;
+/** Time a participant may need to sign in and start its session before its first trial: 2 s, plus one reload after a failed start. */
+const START_SLACK_MS = 2000 + RELOAD_MS;
 
 /**
  * Trials per participant that fit the run: one every `paceMs` from the last arrival (at the end of
