@@ -27,7 +27,7 @@ import { readFile } from 'node:fs/promises';
 import { createNodeClient } from '../src/data/node.js';
 import { defaultModelDir } from '../src/inference/model-dir.js';
 import { startLocalStandin } from '../src/standin/index.js';
-import { rateLimitsFromOptions } from '../src/standin/rate-limit.js';
+import { LIMIT_OPTIONS, limitsFromOptions } from '../src/standin/limit-options.js';
 import { exitWhenOrphaned, portInUse, spawnOwned } from '../src/standin/processes.js';
 import { ensureDemoSet, newestMtime } from './demo-set.js';
 import { fail, numberOption, NUMBER_RULES } from '../src/lib/command-line.js';
@@ -44,12 +44,7 @@ const { values } = parseArgs({
 		'database-url': { type: 'string' },
 		dev: { type: 'boolean', default: false },
 		'log-requests': { type: 'boolean', default: false },
-		'max-queue': { type: 'string' },
-		'request-timeout-ms': { type: 'string' },
-		'pool-size': { type: 'string' },
-		'signups-per-minute': { type: 'string' },
-		'sign-ins-per-minute': { type: 'string' },
-		'rate-limit-loopback': { type: 'boolean', default: false },
+		...LIMIT_OPTIONS,
 		help: { type: 'boolean', default: false }
 	}
 });
@@ -63,12 +58,7 @@ if (values.help) {
 
 const appPort = numberOption('port', values.port, ...NUMBER_RULES.port)!;
 const apiPort = numberOption('api-port', values['api-port'], ...NUMBER_RULES.port)!;
-const limits = {
-	maxQueue: numberOption('max-queue', values['max-queue'], ...NUMBER_RULES.nonNegativeInteger),
-	timeoutMs: numberOption('request-timeout-ms', values['request-timeout-ms'], ...NUMBER_RULES.positiveInteger),
-	concurrency: numberOption('pool-size', values['pool-size'], ...NUMBER_RULES.positiveInteger)
-};
-if (limits.concurrency !== undefined && !values['database-url']) fail('--pool-size is for --database-url: the embedded PGlite has one connection');
+const standinLimits = limitsFromOptions(values, values['database-url']);
 
 // Before starting anything: a taken port is named in one sentence, instead of a crash half-way.
 for (const [port, option] of [[appPort, '--port'], [apiPort, '--api-port']] as const) {
@@ -93,12 +83,7 @@ const standin = await startLocalStandin({
 	databaseUrl: values['database-url'],
 	port: apiPort,
 	host: values.host,
-	limits,
-	rateLimits: rateLimitsFromOptions({
-		signUpsPerMinute: numberOption('signups-per-minute', values['signups-per-minute'], ...NUMBER_RULES.nonNegativeInteger),
-		signInsPerMinute: numberOption('sign-ins-per-minute', values['sign-ins-per-minute'], ...NUMBER_RULES.nonNegativeInteger),
-		limitLoopback: values['rate-limit-loopback']
-	}),
+	...standinLimits,
 	log: values['log-requests'] ? (line) => console.log(`[api] ${line}`) : undefined
 });
 if (standin.migrations.applied.length) console.log(`Applied migrations: ${standin.migrations.applied.join(', ')}`);
