@@ -190,20 +190,6 @@ export class StandinProcess {
 	}
 }
 
-const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
-const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-
-/** pg_ctl as the cluster's owner (`postgres` when we are root, as scripts/pg-cluster.sh does); async, so clients keep running. */
-async function pgCtl(args: string[]): Promise<void> {
-	const command = asRoot ? ['runuser', '-u', 'postgres', '--', path.join(PG_BIN, 'pg_ctl'), ...args] : [path.join(PG_BIN, 'pg_ctl'), ...args];
-	try {
-		await promisify(execFile)(command[0]!, command.slice(1), { encoding: 'utf8' });
-	} catch (error) {
-		const e = error as { stdout?: string; stderr?: string; message: string };
-		throw new Error(`pg_ctl ${args.join(' ')} failed: ${e.stderr || e.stdout || e.message}`);
-	}
-}
-
 /** A throwaway PostgreSQL 15 cluster from scripts/pg-cluster.sh, with one database for the run. */
 export class PostgresCluster {
 	private constructor(
@@ -225,9 +211,14 @@ export class PostgresCluster {
 		return cluster;
 	}
 
-	/** `pg_ctl restart -m immediate`: every connection is cut, as in a database crash. */
+	/** scripts/pg-cluster.sh's pg_cluster_restart (`pg_ctl restart -m immediate`): every connection is cut, as in a database crash. Async, so clients keep running. */
 	async restartImmediate(): Promise<void> {
-		await pgCtl(['-D', path.join(this.dir, 'data'), '-m', 'immediate', '-w', 'restart', '-l', path.join(this.dir, 'server.log')]);
+		try {
+			await promisify(execFile)('bash', ['-c', 'source scripts/pg-cluster.sh && pg_cluster_restart'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, PG_CLUSTER_DIR: this.dir } });
+		} catch (error) {
+			const e = error as { stdout?: string; stderr?: string; message: string };
+			throw new Error(`the PostgreSQL restart (pg_cluster_restart) failed: ${e.stderr || e.stdout || e.message}`);
+		}
 	}
 
 	readonly stopNow = (): void => {
