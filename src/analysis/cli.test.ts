@@ -97,7 +97,7 @@ describe('analyze decision', () => {
 
 describe('analyze features', () => {
 	it('reads JSON maps and PNG folders, and writes the report', async () => {
-		const humans = { a: { width: 2, height: 2, data: [1, 2, 3, 4], reliability: 0.6 }, b: { width: 2, height: 2, data: [5, 5, 5, 5], reliability: 0.6 } };
+		const humans = { a: { width: 2, height: 2, data: [1, 2, 3, 4], reliability: 0.6, reliability_comparison: 'as-given' }, b: { width: 2, height: 2, data: [5, 5, 5, 5], reliability: 0.6, reliability_comparison: 'as-given' } };
 		const models = { a: { width: 2, height: 2, data: [2, 1, 4, 3] }, b: { width: 2, height: 2, data: [1, 2, 3, 4] } };
 		await writeFile(path.join(dir, 'human.json'), JSON.stringify(humans));
 		await writeFile(path.join(dir, 'model.json'), JSON.stringify(models));
@@ -105,13 +105,16 @@ describe('analyze features', () => {
 		const result = await analyze('features', '--human', path.join(dir, 'human.json'), '--model', path.join(dir, 'model.json'), '--out', out, '--raw');
 		expect(result.code).toBe(0);
 		expect(result.stdout).toContain('1 images compared, 1 left out (a constant map: b)');
-		for (const m of FEATURE_METRICS) expect(result.stdout).toMatch(new RegExp(`${m.label} -?\\d\\.\\d{${m.digits}}`)); // every feature metric
+		for (const m of FEATURE_METRICS) expect(result.stdout).toMatch(new RegExp(`${m.label.replace(/[()]/g, '\\$&')} -?\\d\\.\\d{${m.digits}}`)); // every feature metric
 		const report = await readJson(out);
 		expect(Object.keys(report)).toEqual(expect.arrayContaining(['images', 'mean_spearman', 'ceiling', 'ceiling_source', 'alignment']));
 		expect(report.images.a.spearman).toBeCloseTo(0.6, 12);
 		expect(report.images.b).toEqual({ spearman: null, iou: null, dice: null });
 		expect(report.ceiling).toBe(0.6);
 		expect(report.alignment).toBeCloseTo(1, 12);
+		expect(report.paper_ceiling).toBe(0.65753);
+		expect(report.comparison).toEqual({ preprocessing: 'as-given', id: 'as-given' });
+		expect(result.stdout).toContain("maps compared as as-given; human ceiling 0.6 (ClickMe split-half reliability of the human maps (mean over 2 maps, as-given)); the Harmonization paper's ceiling 0.65753");
 
 		// the same model maps as 16-bit PNGs (scaled to their maximum: ranks are unchanged)
 		const pngs = path.join(dir, 'model-png');

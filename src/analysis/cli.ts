@@ -1,6 +1,6 @@
 /**
  * npm run --silent analyze -- decision --trials FILE.csv --out FILE.json [--timeouts drop|wrong] [--bootstrap 1000] [--seed 1] [--exclusion-threshold 0.5]
- * npm run --silent analyze -- features --human MAPS --model MAPS --out FILE.json [--raw] [--ceiling C]
+ * npm run --silent analyze -- features --human MAPS --model MAPS --out FILE.json [--raw | --resolution 224] [--ceiling C]
  *
  * MAPS is a JSON file {"<image_id>": {"width", "height", "data", "reliability"?}} or a folder of
  * grayscale PNG maps named <image_id>.png (what `npm run clickme -- maps --out` and
@@ -19,7 +19,7 @@ import { parseTrialsCsv, TrialInputError } from './trials.js';
 const USAGE = `usage:
   npm run --silent analyze -- decision --trials FILE.csv --out FILE.json [--timeouts ${DECISION_DEFAULTS.timeouts}] [--bootstrap ${DECISION_DEFAULTS.bootstrap}] [--seed ${DECISION_DEFAULTS.seed}] [--exclusion-threshold ${DECISION_DEFAULTS.exclusionThreshold}]
     --timeouts: a trial with no answer is ${Object.entries(TIMEOUT_RULES).map(([rule, what]) => `${rule}: ${what}`).join('; ')}
-  npm run --silent analyze -- features --human MAPS --model MAPS --out FILE.json [--raw] [--ceiling C]
+  npm run --silent analyze -- features --human MAPS --model MAPS --out FILE.json [--raw | --resolution 224] [--ceiling C]
     MAPS: a JSON file {"<image_id>": {"width": W, "height": H, "data": [...]}} or a folder of <image_id>.png maps`;
 
 const { positionals, values } = parseArgs({
@@ -35,6 +35,7 @@ const { positionals, values } = parseArgs({
 		model: { type: 'string' },
 		raw: { type: 'boolean', default: false },
 		ceiling: { type: 'string' },
+		resolution: { type: 'string' },
 		help: { type: 'boolean', default: false }
 	}
 });
@@ -95,11 +96,13 @@ try {
 	} else if (command === 'features') {
 		if (!values.human || !values.model || !values.out) fail(`features needs --human, --model and --out\n${USAGE}`);
 		const ceiling = numberOption('ceiling', values.ceiling, (x) => x > 0 && x <= 1, 'a number in (0, 1]');
-		const report = featureReport(await readMaps(values.human, 'human'), await readMaps(values.model, 'model'), { raw: values.raw, ceiling });
+		const resolution = numberOption('resolution', values.resolution, (x) => Number.isInteger(x) && x >= 8 && x <= 2048, 'a whole number of px from 8 to 2048');
+		if (values.raw && resolution !== undefined) fail('--raw compares the maps as given; it takes no --resolution');
+		const report = featureReport(await readMaps(values.human, 'human'), await readMaps(values.model, 'model'), { raw: values.raw, ceiling, resolution });
 		await writeReport(values.out, report);
 		console.log(`${report.images_compared} images compared${report.constant_maps.length ? `, ${report.constant_maps.length} left out (a constant map: ${report.constant_maps.join(', ')})` : ''}`);
 		console.log(`  ${metricLine(FEATURE_METRICS, report)}`);
-		console.log(`  human ceiling ${report.ceiling} (${report.ceiling_source}), dividing ${FEATURE_METRICS.filter((m) => 'ceiling' in m).map((m) => m.label).join(', ')}`);
+		console.log(`  maps compared as ${report.comparison.id}; human ceiling ${report.ceiling} (${report.ceiling_source}); the Harmonization paper's ceiling ${report.paper_ceiling}`);
 		console.log(`wrote ${values.out}`);
 	} else {
 		fail(`unknown command "${command}"\n${USAGE}`);

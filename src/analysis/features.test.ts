@@ -146,21 +146,35 @@ describe('feature report', () => {
 		expect(report.alignment).toBeCloseTo(meanSpearman / 0.65753, 12);
 	});
 
-	it('the ceiling: --ceiling first, else the maps ClickMe reliability, else Harmonization', () => {
-		const carried = { ...humans, a: { ...humans.a, reliability: 0.5 }, b: { ...humans.b, reliability: 0.7 } };
+	it('the ceiling: --ceiling first, else the maps ClickMe reliability made for this comparison, else the paper\'s, saying why', () => {
+		const carried = { ...humans, a: { ...humans.a, reliability: 0.5, reliability_comparison: 'as-given' }, b: { ...humans.b, reliability: 0.7, reliability_comparison: 'as-given' } };
 		const fromMaps = featureReport(carried, models, { raw: true });
 		expect(fromMaps.ceiling).toBeCloseTo(0.6, 12);
 		expect(fromMaps.ceiling_source).toContain('ClickMe split-half reliability');
+		expect(fromMaps.paper_ceiling).toBe(0.65753); // always reported beside it
+		expect(fromMaps.alignment_paper_ceiling).toBeCloseTo(fromMaps.mean_spearman! / 0.65753, 12);
+		// the same reliabilities under Harmonization's preprocessing were not made for it: the paper's ceiling, and why
+		const other = featureReport(carried, models, { resolution: 8 });
+		expect(other.ceiling).toBe(HARMONIZATION_CEILING);
+		expect(other.ceiling_source).toContain("the maps' own reliability was computed for as-given, not harmonization@8");
+		// a reliability from before maps recorded their comparison is not used either
+		const old = featureReport({ ...humans, a: { ...humans.a, reliability: 0.5 } }, models, { raw: true });
+		expect(old.ceiling_source).toContain('an older map method');
 		const given = featureReport(carried, models, { raw: true, ceiling: 0.8 });
 		expect(given.ceiling).toBe(0.8);
 		expect(given.alignment).toBeCloseTo(given.mean_spearman! / 0.8, 12);
 	});
 
-	it('default preprocessing compares the blurred human map at the model map size', () => {
+	it("default comparison: Harmonization's preprocessing of the human map at 224 px, the model map resized to 224", () => {
 		const human = randomMap(32, 32, 'h'), model = randomMap(16, 16, 'm');
 		const report = featureReport({ x: human }, { x: model });
-		const expected = featureReport({ x: harmonizationPreprocess(human, 16, 16) }, { x: model }, { raw: true });
+		expect(report.comparison).toEqual({ preprocessing: 'harmonization', resolution: 224, id: 'harmonization@224' });
+		const expected = featureReport({ x: harmonizationPreprocess(human, 224, 224) }, { x: resizeBilinear(model, 224, 224) }, { raw: true });
 		expect(report.images.x).toEqual(expected.images.x);
+		// another comparison size, and a model map already at that size is taken as it is
+		const at16 = featureReport({ x: human }, { x: model }, { resolution: 16 });
+		expect(at16.images.x).toEqual(featureReport({ x: harmonizationPreprocess(human, 16, 16) }, { x: model }, { raw: true }).images.x);
+		expect(() => featureReport({ x: human }, { x: model }, { resolution: 3 })).toThrow('the comparison resolution must be a whole number of px from 8 to 2048, got 3');
 	});
 
 	it('refuses unmatched images, sizes that differ under --raw, and malformed files, naming the image', () => {
@@ -170,6 +184,7 @@ describe('feature report', () => {
 		expect(() => parseFeatureMaps('{"q": {"width": 2, "height": 2, "data": [1, 2, 3]}}', 'h.json')).toThrow(FeatureInputError);
 		expect(() => parseFeatureMaps('{"q": {"width": 2, "height": 2, "data": [1, 2, 3]}}', 'h.json')).toThrow('h.json, image q: "data" has 3 values, expected width x height = 4');
 		expect(() => parseFeatureMaps('{"q": {"width": 1, "height": 1, "data": ["x"]}}', 'h.json')).toThrow('image q: value 0 (x=0, y=0) is not a finite number');
-		expect(parseFeatureMaps('{"q": {"width": 1, "height": 2, "data": [1, 2], "reliability": 0.6}}', 'h.json').q!.reliability).toBe(0.6);
+		expect(parseFeatureMaps('{"q": {"width": 1, "height": 2, "data": [1, 2], "reliability": 0.6, "reliability_comparison": "harmonization@224"}}', 'h.json').q).toMatchObject({ reliability: 0.6, reliability_comparison: 'harmonization@224' });
+		expect(() => parseFeatureMaps('{"q": {"width": 1, "height": 1, "data": [1], "reliability_comparison": 224}}', 'h.json')).toThrow('"reliability_comparison" must be a string');
 	});
 });

@@ -3,7 +3,7 @@
  * same image are, scored as in the Harmonization evaluation (serre-lab/Harmonization,
  * harmonization/evaluation/metrics.py and common/clickme_dataset.py).
  */
-import { FEATURE_METRICS, scoreAll, type FeatureMetricId } from './metrics.js';
+import { FEATURE_METRICS, HARMONIZATION_CEILING, scoreAll, type FeatureMetricId } from './metrics.js';
 import { spearman } from './spearman.js';
 import { finiteOrNull, mean, percentile } from './stats.js';
 
@@ -14,18 +14,20 @@ export interface FeatureMap {
 	data: ArrayLike<number>;
 }
 
-/** A human map may carry the ClickMe split-half reliability it was built with. */
+/** A human map may carry the ClickMe split-half reliability it was built with, and for which comparison. */
 export interface HumanFeatureMap extends FeatureMap {
 	reliability?: number | null;
+	/** `comparisonId` of the comparison the reliability was computed for. */
+	reliability_comparison?: string | null;
 }
 
-/** The Harmonization paper's human ceiling (mean split-half Spearman of ClickMe players). */
-export const HARMONIZATION_CEILING = 0.65753;
 /** Harmonization's preprocessing of human maps: 64 x 64, Gaussian kernel 10 px, sigma 10. */
 export const HARMONIZATION_PREPROCESSING = { size: 64, kernelSize: 10, sigma: 10 } as const;
 /** Share of pixels kept by the IoU and Dice masks (the top 10 %). */
 export const TOP_PERCENT = 10;
 const EPSILON = 1e-9;
+
+export { HARMONIZATION_CEILING };
 
 /**
  * Bilinear resize with half-pixel centres, as tf.image.resize (TF 2, no antialiasing): output
@@ -107,6 +109,37 @@ export function harmonizationPreprocess(human: FeatureMap, width: number, height
 	return resizeBilinear(gaussianBlur(resizeBilinear(human, size, size), kernelSize, sigma), width, height);
 }
 
+/**
+ * How the two maps of an image are brought together before they are scored. Harmonization
+ * (harmonization/evaluation/clickme.py evaluate_clickme) compares at the model's 224 px input:
+ * the human map through `harmonizationPreprocess` to 224 x 224, the saliency as computed there.
+ * Our stored saliency maps are at the stimulus' size (src/inference/saliency.ts), so they are
+ * resized back to the comparison size by the same half-pixel bilinear resize; 'as-given' compares
+ * the maps as they are (equal sizes required: `--raw`).
+ * The human ceiling (src/clickgame/reliability.ts) is computed on exactly this footing, and a map's
+ * stored reliability says which comparison it was computed for (`comparisonId`), so a ceiling is
+ * only ever divided into a score made the same way.
+ */
+export type MapComparison = { preprocessing: 'harmonization'; resolution: number } | { preprocessing: 'as-given' };
+/** Harmonization's comparison: its preprocessing, at the models' 224 px input. */
+export const DEFAULT_COMPARISON = { preprocessing: 'harmonization', resolution: 224 } as const satisfies MapComparison;
+
+/** The comparison's name in reports and in a stored map's params: 'harmonization@224' or 'as-given'. */
+export const comparisonId = (comparison: MapComparison): string =>
+	comparison.preprocessing === 'harmonization' ? `harmonization@${comparison.resolution}` : 'as-given';
+
+/** A human map as compared: Harmonization's preprocessing to resolution x resolution (or as given). */
+export function humanAsCompared(human: FeatureMap, comparison: MapComparison): FeatureMap {
+	return comparison.preprocessing === 'harmonization' ? harmonizationPreprocess(human, comparison.resolution, comparison.resolution) : human;
+}
+
+/** A model map as compared: resized to resolution x resolution when it is not already (or as given). */
+export function modelAsCompared(model: FeatureMap, comparison: MapComparison): FeatureMap {
+	if (comparison.preprocessing === 'as-given') return model;
+	const r = comparison.resolution;
+	return model.width === r && model.height === r ? model : resizeBilinear(model, r, r);
+}
+
 /** Pixels above the map's (100 - percent)th percentile (linear interpolation): its top `percent` %. */
 export function topPercentMask(map: FeatureMap, percent = TOP_PERCENT): Uint8Array {
 	const threshold = percentile(map.data, 100 - percent);
@@ -140,6 +173,10 @@ export type FeatureReport = {
 	images: Record<string, ImageAlignment>;
 	ceiling: number;
 	ceiling_source: string;
+	/** HARMONIZATION_CEILING, always reported beside the ceiling used. */
+	paper_ceiling: number;
+	/** How the maps were brought together (and the ceiling's maps with them). */
+	comparison: MapComparison & { id: string };
 	images_compared: number;
 	/** Images left out of the means because a map was constant (no ranking to compare). */
 	constant_maps: string[];
@@ -151,26 +188,44 @@ export class FeatureInputError extends Error {}
 export interface FeatureOptions {
 	/** Compare the maps as given (equal sizes required) instead of Harmonization's preprocessing. */
 	raw?: boolean;
+	/** The comparison size in px for Harmonization's preprocessing (default 224, the models' input). */
+	resolution?: number;
 	/** The human ceiling to normalize by, overriding the maps' own reliability. */
 	ceiling?: number;
 }
 
-/** The ceiling and where it comes from: --ceiling, else the maps' ClickMe reliability, else Harmonization's. */
-function chooseCeiling(humans: Record<string, HumanFeatureMap>, given?: number): { ceiling: number; ceiling_source: string } {
+/** The comparison the options ask for. */
+export function comparisonOf(options: FeatureOptions = {}): MapComparison {
+	if (options.raw) return { preprocessing: 'as-given' };
+	const resolution = options.resolution ?? DEFAULT_COMPARISON.resolution;
+	if (!Number.isInteger(resolution) || resolution < 8 || resolution > 2048) throw new FeatureInputError(`the comparison resolution must be a whole number of px from 8 to 2048, got ${resolution}`);
+	return { preprocessing: 'harmonization', resolution };
+}
+
+/**
+ * The ceiling and where it comes from: --ceiling; else the maps' ClickMe reliability when it was
+ * computed for this comparison; else Harmonization's published constant (saying why).
+ */
+function chooseCeiling(humans: Record<string, HumanFeatureMap>, comparison: string, given?: number): { ceiling: number; ceiling_source: string } {
 	if (given !== undefined) {
 		if (!(given > 0 && given <= 1)) throw new FeatureInputError(`the ceiling must be in (0, 1], got ${given}`);
 		return { ceiling: given, ceiling_source: 'given (--ceiling)' };
 	}
-	const carried = Object.values(humans).map((m) => m.reliability).filter((r): r is number => typeof r === 'number' && Number.isFinite(r));
-	const reliability = mean(carried);
-	if (carried.length && reliability > 0) {
-		return { ceiling: reliability, ceiling_source: `ClickMe split-half reliability of the human maps (mean over ${carried.length} maps)` };
+	const withReliability = Object.values(humans).filter((m) => typeof m.reliability === 'number' && Number.isFinite(m.reliability));
+	const matching = withReliability.filter((m) => m.reliability_comparison === comparison).map((m) => m.reliability as number);
+	const reliability = mean(matching);
+	if (matching.length && reliability > 0) {
+		return { ceiling: reliability, ceiling_source: `ClickMe split-half reliability of the human maps (mean over ${matching.length} maps, ${comparison})` };
 	}
-	return { ceiling: HARMONIZATION_CEILING, ceiling_source: 'Harmonization default (ClickMe, Fel et al. 2022)' };
+	const why = withReliability.length
+		? `: the maps' own reliability was computed for ${[...new Set(withReliability.map((m) => m.reliability_comparison ?? 'an older map method'))].join(', ')}, not ${comparison}; rebuild the ClickMe maps to get one`
+		: '';
+	return { ceiling: HARMONIZATION_CEILING, ceiling_source: `Harmonization's published ceiling (ClickMe, Fel et al. 2022)${why}` };
 }
 
 /**
- * Per image: Spearman's rho of the two maps' pixels, and IoU and Dice of their top 10 %; then
+ * Per image, both maps brought together as `comparisonOf(options)` says (default: Harmonization's
+ * preprocessing at 224 px): Spearman's rho of the two maps' pixels, and IoU and Dice of their top 10 %; then
  * every feature metric over the images compared (metrics.ts: alignment = mean Spearman / human
  * ceiling, and the means). Images where either map is constant (as given) get nulls and are left
  * out of the means.
@@ -182,7 +237,8 @@ export function featureReport(humans: Record<string, HumanFeatureMap>, models: R
 	if (onlyModel.length) throw new FeatureInputError(`image ${onlyModel[0]} has a model map but no human map${onlyModel.length > 1 ? ` (and ${onlyModel.length - 1} more)` : ''}`);
 	const ids = Object.keys(humans).sort();
 	if (ids.length === 0) throw new FeatureInputError('there are no maps to compare');
-	const { ceiling, ceiling_source } = chooseCeiling(humans, options.ceiling);
+	const comparison = comparisonOf(options);
+	const { ceiling, ceiling_source } = chooseCeiling(humans, comparisonId(comparison), options.ceiling);
 
 	const images: Record<string, ImageAlignment> = {};
 	const constant: string[] = [];
@@ -196,9 +252,9 @@ export function featureReport(humans: Record<string, HumanFeatureMap>, models: R
 			images[id] = { spearman: null, iou: null, dice: null };
 			continue;
 		}
-		const compared = options.raw ? human : harmonizationPreprocess(human, model.width, model.height);
-		const overlap = maskOverlap(topPercentMask(compared), topPercentMask(model));
-		images[id] = { spearman: finiteOrNull(spearman(compared.data, model.data)), ...overlap };
+		const h = humanAsCompared(human, comparison), m = modelAsCompared(model, comparison);
+		const overlap = maskOverlap(topPercentMask(h), topPercentMask(m));
+		images[id] = { spearman: finiteOrNull(spearman(h.data, m.data)), ...overlap };
 	}
 	const scored = ids.filter((id) => images[id]!.spearman !== null);
 	return {
@@ -206,6 +262,8 @@ export function featureReport(humans: Record<string, HumanFeatureMap>, models: R
 		...scoreAll(FEATURE_METRICS, { images: scored.map((id) => images[id]!), ceiling }),
 		ceiling,
 		ceiling_source,
+		paper_ceiling: HARMONIZATION_CEILING,
+		comparison: { ...comparison, id: comparisonId(comparison) },
 		images_compared: scored.length,
 		constant_maps: constant
 	};
@@ -213,7 +271,7 @@ export function featureReport(humans: Record<string, HumanFeatureMap>, models: R
 
 /**
  * Reads maps in the JSON format {"<image_id>": {"width": W, "height": H, "data": [...],
- * "reliability"?: r}}; `what` names the file in errors.
+ * "reliability"?: r, "reliability_comparison"?: "harmonization@224"}}; `what` names the file in errors.
  */
 export function parseFeatureMaps(text: string, what: string): Record<string, HumanFeatureMap> {
 	let parsed: unknown;
@@ -227,7 +285,7 @@ export function parseFeatureMaps(text: string, what: string): Record<string, Hum
 	}
 	const maps: Record<string, HumanFeatureMap> = {};
 	for (const [id, value] of Object.entries(parsed as Record<string, unknown>)) {
-		const m = value as { width?: unknown; height?: unknown; data?: unknown; reliability?: unknown };
+		const m = value as { width?: unknown; height?: unknown; data?: unknown; reliability?: unknown; reliability_comparison?: unknown };
 		const bad = (why: string) => new FeatureInputError(`${what}, image ${id}: ${why}`);
 		if (!m || typeof m !== 'object') throw bad('must be an object {"width", "height", "data"}');
 		const { width, height } = m;
@@ -237,7 +295,14 @@ export function parseFeatureMaps(text: string, what: string): Record<string, Hum
 		const at = m.data.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
 		if (at >= 0) throw bad(`value ${at} (x=${at % (width as number)}, y=${Math.floor(at / (width as number))}) is not a finite number`);
 		if (m.reliability !== undefined && m.reliability !== null && typeof m.reliability !== 'number') throw bad('"reliability" must be a number');
-		maps[id] = { width: width as number, height: height as number, data: Float64Array.from(m.data as number[]), reliability: (m.reliability as number | null | undefined) ?? null };
+		if (m.reliability_comparison !== undefined && m.reliability_comparison !== null && typeof m.reliability_comparison !== 'string') throw bad('"reliability_comparison" must be a string such as "harmonization@224"');
+		maps[id] = {
+			width: width as number,
+			height: height as number,
+			data: Float64Array.from(m.data as number[]),
+			reliability: (m.reliability as number | null | undefined) ?? null,
+			reliability_comparison: (m.reliability_comparison as string | null | undefined) ?? null
+		};
 	}
 	return maps;
 }

@@ -52,8 +52,13 @@ export {
 	type MetricId
 } from './metrics.js';
 export {
+	comparisonId,
+	comparisonOf,
+	DEFAULT_COMPARISON,
 	featureReport,
 	FeatureInputError,
+	humanAsCompared,
+	modelAsCompared,
 	gaussianBlur,
 	gaussianKernel,
 	harmonizationPreprocess,
@@ -68,7 +73,8 @@ export {
 	type FeatureOptions,
 	type FeatureReport,
 	type HumanFeatureMap,
-	type ImageAlignment
+	type ImageAlignment,
+	type MapComparison
 } from './features.js';
 export { dominates, paretoFront, type ParetoPoint } from './pareto.js';
 export { HUMAN_STYLE, humanCurveLabel, modelColour, modelMarker, observerStyle, type Marker, type ObserverStyle } from './observer-style.js';

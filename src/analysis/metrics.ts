@@ -16,6 +16,13 @@ import type { ImageAlignment } from './features.js';
 import { pearson } from './spearman.js';
 import { finiteOrNull, mean } from './stats.js';
 
+/**
+ * The Harmonization paper's human ceiling (mean split-half Spearman of ClickMe players over 1000
+ * random splits, Fel et al. 2022 section 3, "rho = 0.66"; 0.65753 in the Harmonization code). Every
+ * feature report also gives the alignment divided by it, so results compare with published figures.
+ */
+export const HARMONIZATION_CEILING = 0.65753;
+
 type Curve = readonly (number | null)[];
 
 /**
@@ -285,6 +292,19 @@ export const FEATURE_METRICS = [
 		scope: 'feature',
 		compute: ({ images }) => imageMean(images, 'spearman'),
 		ceiling: ({ ceiling }) => ceiling
+	},
+	{
+		id: 'alignment_paper_ceiling',
+		label: 'Feature alignment (published ceiling)',
+		name: "Feature alignment over the paper's ceiling",
+		formula: "mean over images of Spearman's rho (as for feature alignment), divided by the Harmonization paper's published human ceiling 0.65753 instead of this data's own, so the score compares with the published figures",
+		source: 'Fel et al. 2022 (Harmonization) section 3; serre-lab/Harmonization harmonization/evaluation/clickme.py',
+		direction: 'higher',
+		digits: 3,
+		headline: false,
+		scope: 'feature',
+		compute: ({ images }) => imageMean(images, 'spearman'),
+		ceiling: () => HARMONIZATION_CEILING
 	},
 	{
 		id: 'mean_spearman',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { averageRanks, pearson, spearman } from './spearman.js';
+import { averageRanks, pearson, sortOrder, spearman } from './spearman.js';
 
 describe('Spearman rank correlation (worked by hand)', () => {
 	it('gives tied values the mean of the ranks they span', () => {
@@ -22,5 +22,21 @@ describe('Spearman rank correlation (worked by hand)', () => {
 
 	it('refuses inputs of different lengths', () => {
 		expect(() => spearman([1, 2], [1, 2, 3])).toThrow('differ in length');
+	});
+
+	it('sorts doubles by their bits exactly as a comparison sort does: negatives, -0, tiny, huge, infinite', () => {
+		const values = [3, -1, 0, -0, 1e-300, -1e-300, Infinity, -Infinity, 2.5, -2.5, 1e300, 3, 0.1 + 0.2, 0.3];
+		const expected = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, i]) => i);
+		expect([...sortOrder(values)]).toEqual(expected);
+		// 50,000 random values with many ties (the shape of a blurred map): ranks equal a plain comparison ranking
+		let seed = 7;
+		const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+		const big = Array.from({ length: 50_000 }, (_, i) => (i % 5 === 0 ? 0 : Math.round(random() * 1000) / 7 - 40));
+		const ranks = averageRanks(big);
+		const sorted = [...big].sort((a, b) => a - b);
+		const firstAt = new Map<number, number>(), lastAt = new Map<number, number>();
+		sorted.forEach((v, k) => { if (!firstAt.has(v)) firstAt.set(v, k + 1); lastAt.set(v, k + 1); });
+		expect(big.every((v, i) => ranks[i] === (firstAt.get(v)! + lastAt.get(v)!) / 2)).toBe(true);
+		expect(() => averageRanks([1, Number.NaN])).toThrow('NaN');
 	});
 });

@@ -13,16 +13,18 @@ import cliProgress from 'cli-progress';
 import { clickmeSet, signInResearcher } from '../data/index.js';
 import { createNodeClient } from '../data/node.js';
 import { commandOrUsage, fail, numberOption, NUMBER_RULES } from '../lib/command-line.js';
+import { DEFAULT_COMPARISON } from '../analysis/features.js';
+import { HARMONIZATION_CEILING } from '../analysis/metrics.js';
 import { mapToPng } from '../stimuli/importance-map.js';
 import { loadStimulusSet } from '../stimuli/load.js';
 import { DEFAULT_AGGREGATION, type AggregationOptions } from './aggregate.js';
-import { buildClickmeMaps } from './build-maps.js';
+import { BuildMapsError, buildClickmeMaps } from './build-maps.js';
 
 const USAGE = `Usage:
   npm run clickme -- maps --set SLUG [--out DIR] [--json FILE] [--no-store]
       [--min-players ${DEFAULT_AGGREGATION.minPlayers}] [--splits ${DEFAULT_AGGREGATION.splits}] [--seed ${DEFAULT_AGGREGATION.seed}]
       [--min-strokes ${DEFAULT_AGGREGATION.minStrokes}] [--exclude-touch] [--leave-one-out-sd ${DEFAULT_AGGREGATION.leaveOneOutSd}]
-      [--blur-diameter ${DEFAULT_AGGREGATION.blurDiameter}] [--mode game|annotation] [--include-test]
+      [--blur-size ${DEFAULT_AGGREGATION.blurSize}] [--resolution ${DEFAULT_COMPARISON.resolution}] [--mode game|annotation] [--include-test]
       [--env .local/standin/env.json | --url URL --anon-key KEY] [--email EMAIL --password PASSWORD]
 The researcher account defaults to RESEARCHER_EMAIL / RESEARCHER_PASSWORD, else the local demo account.`;
 
@@ -39,7 +41,8 @@ const { values, positionals } = parseArgs({
 		'min-strokes': { type: 'string' },
 		'exclude-touch': { type: 'boolean' },
 		'leave-one-out-sd': { type: 'string' },
-		'blur-diameter': { type: 'string' },
+		'blur-size': { type: 'string' },
+		resolution: { type: 'string' },
 		mode: { type: 'string', default: 'game' },
 		'include-test': { type: 'boolean' },
 		env: { type: 'string', default: '.local/standin/env.json' },
@@ -56,16 +59,17 @@ if (command !== 'maps') fail(`unknown command "${command}" (valid: maps)\n${USAG
 if (!values.set) fail(`maps needs --set\n${USAGE}`);
 if (values.mode !== 'game' && values.mode !== 'annotation') fail(`--mode must be game or annotation (got "${values.mode}")`);
 
-const number = (name: 'min-players' | 'splits' | 'seed' | 'min-strokes' | 'leave-one-out-sd' | 'blur-diameter', fallback: number, check: (n: number) => boolean, rule: string) =>
+const number = (name: 'min-players' | 'splits' | 'seed' | 'min-strokes' | 'leave-one-out-sd' | 'blur-size' | 'resolution', fallback: number, check: (n: number) => boolean, rule: string) =>
 	numberOption(name, values[name], check, rule) ?? fallback;
 const options: AggregationOptions = {
-	minPlayers: number('min-players', DEFAULT_AGGREGATION.minPlayers, (n) => Number.isInteger(n) && n >= 2, 'an integer of at least 2'),
+	minPlayers: number('min-players', DEFAULT_AGGREGATION.minPlayers, ...NUMBER_RULES.positiveInteger),
 	splits: number('splits', DEFAULT_AGGREGATION.splits, ...NUMBER_RULES.positiveInteger),
 	seed: number('seed', DEFAULT_AGGREGATION.seed, Number.isInteger, 'an integer'),
 	minStrokes: number('min-strokes', DEFAULT_AGGREGATION.minStrokes, ...NUMBER_RULES.nonNegativeInteger),
 	excludeTouch: values['exclude-touch'] ?? DEFAULT_AGGREGATION.excludeTouch,
 	leaveOneOutSd: number('leave-one-out-sd', DEFAULT_AGGREGATION.leaveOneOutSd, (n) => n > 0, 'a positive number'),
-	blurDiameter: number('blur-diameter', DEFAULT_AGGREGATION.blurDiameter, (n) => n >= 1, 'a number of at least 1')
+	blurSize: number('blur-size', DEFAULT_AGGREGATION.blurSize, ...NUMBER_RULES.positiveInteger),
+	comparison: { preprocessing: 'harmonization', resolution: number('resolution', DEFAULT_COMPARISON.resolution, (n) => Number.isInteger(n) && n >= 8 && n <= 2048, 'a whole number of px from 8 to 2048') }
 };
 
 type PlatformEnv = { PUBLIC_SUPABASE_URL?: string; PUBLIC_SUPABASE_ANON_KEY?: string; APP_URL?: string };
@@ -99,6 +103,9 @@ const built = await buildClickmeMaps(client, set.id, sizes, {
 		bar.setTotal(total);
 		bar.update(done);
 	}
+}).catch((error: Error) => {
+	bar.stop();
+	return fail(error instanceof BuildMapsError ? error.message : `could not build the maps: ${error.message}`);
 });
 bar.stop();
 const { result, params } = built;
@@ -110,6 +117,7 @@ if (values.out) {
 const summary = {
 	set: set.slug,
 	ceiling: result.ceiling,
+	paper_ceiling: HARMONIZATION_CEILING,
 	maps: result.maps.map((m) => ({ image_id: m.image_id, players: m.n_players, reliability: m.reliability })),
 	skipped: result.skipped,
 	exclusions: result.exclusions,
@@ -121,7 +129,7 @@ if (values.json) writeFileSync(values.json, JSON.stringify(summary, null, 2));
 console.log(`\n${'image'.padEnd(24)} ${'players'.padStart(7)} ${'split-half rho'.padStart(15)}`);
 for (const m of summary.maps) console.log(`${m.image_id.padEnd(24)} ${String(m.players).padStart(7)} ${(m.reliability === null ? '-' : m.reliability.toFixed(3)).padStart(15)}`);
 console.log(`\nmaps: ${result.maps.length}; images below ${options.minPlayers} players: ${result.skipped.length}; rounds excluded: ${result.exclusions.length}; players flagged: ${result.players.filter((p) => p.flagged).length}`);
-console.log(`human ceiling (mean split-half Spearman over mapped images, ${options.splits} splits): ${result.ceiling === null ? 'none yet' : result.ceiling.toFixed(4)}`);
+console.log(`human ceiling (mean split-half Spearman over mapped images, ${options.splits} splits, maps compared as ${params.reliability_comparison}): ${result.ceiling === null ? 'none yet' : result.ceiling.toFixed(4)}; the Harmonization paper's: ${HARMONIZATION_CEILING}`);
 if (!values['no-store']) console.log(`stored ${result.maps.length} maps as source "clickme" and the exclusion reasons`);
 if (values.out) console.log(`wrote ${result.maps.length} PNG maps to ${values.out} (npm run stimuli -- build --maps ${values.out} --map-source clickme ...)`);
 process.exit(0);

@@ -1,12 +1,16 @@
 /**
- * ClickMe parameters in one place. Sizes are given for a 256 px image and scale with the image's
- * width (a 512 px photo gets a 22 px brush), as in the Harmonization paper's ClickMe maps.
+ * ClickMe parameters in one place. Sizes are given for a 256 px image and scale with the image
+ * (a 512 px photo gets a 22 px brush), as in the Harmonization paper's ClickMe maps.
  */
 export const CLICKME_DEFAULTS = {
 	/** Brush radius, px at 256 px. */
 	brushRadius: 11,
-	/** Diameter of the normalized disk that smooths each image's map, px at 256 px. */
-	blurDiameter: 21,
+	/**
+	 * Size of ClickMe's flat circle kernel, applied twice to each image's map, px at 256 px
+	 * (blur_size in human_clickme_data_processing's configs; maps.ts blurSizeFor scales it by the
+	 * image's short side and makes it odd).
+	 */
+	blurSize: 21,
 	/** Time limit of a game round, ms: the round ends with no points. */
 	timeLimitMs: 20_000,
 	/** The network in the loop (an id of the model registry). */
@@ -19,8 +23,8 @@ export const CLICKME_DEFAULTS = {
 	unpaintedGrey: 128,
 	/** Players an image needs before its map is made. */
 	minPlayers: 5,
-	/** Random split-half repetitions for the reliability, and their seed. */
-	splits: 50,
+	/** Random split-half repetitions for the reliability (Fel et al. 2022: 1000), and their seed. */
+	splits: 1000,
 	seed: 1,
 	/** Rounds with fewer strokes are excluded. */
 	minStrokes: 1,

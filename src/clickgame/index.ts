@@ -4,9 +4,9 @@
  */
 export { CLICKME_DEFAULTS, scaledToImage, type ClickmeConfig } from './config.js';
 export { paintedFraction, paintedMask, paintStroke, type Stroke, type StrokePoint } from './paint.js';
-export { clickMap, diskBlur, diskRows, meanMap, scaledToMax } from './maps.js';
-export { flagPlayers, leaveOneOut, splitHalfReliability, type ImagePlayers, type PlayerAgreement } from './reliability.js';
-export { aggregateClickme, DEFAULT_AGGREGATION, type AggregationOptions, type ClickmeAggregate, type StoredRound } from './aggregate.js';
+export { blurSizeFor, circleBlur, circleKernelRows, clickCounts, CLICKMAP_METHOD, clickMap, clickmeBlur, meanMap, scaledToMax } from './maps.js';
+export { flagPlayers, leaveOneOut, reliabilityParams, splitHalfReliability, type ImagePlayers, type PlayerAgreement, type SplitHalfOptions } from './reliability.js';
+export { aggregateClickme, DEFAULT_AGGREGATION, minPlayersProblem, type AggregationOptions, type ClickmeAggregate, type StoredRound } from './aggregate.js';
 export { roundScore } from './score.js';
 export { PaintedRound } from './round.js';
 export { clickmeQueue, RoundRecorder } from './recording.js';

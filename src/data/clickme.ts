@@ -84,3 +84,8 @@ export async function storeClickmeMaps(client: PlatformClient, setId: string, ma
 	}
 	return stored;
 }
+
+/** Researchers: after storing a rebuild, drops the set's clickme maps of images it did not map. Returns how many. */
+export function dropStaleClickmeMaps(client: PlatformClient, setId: string, keep: string[]): Promise<number> {
+	return rpc(client, 'clickme_drop_stale_maps', { p_set_id: setId, p_keep: keep });
+}

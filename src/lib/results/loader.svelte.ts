@@ -146,7 +146,7 @@ export class StudyResults {
 	async #loadMaps(client: Client, setId: string): Promise<void> {
 		const sources = await mapSourcesOf(client, setId);
 		const decode = (rows: Awaited<ReturnType<typeof importanceMapsOf>>) =>
-			Object.fromEntries(rows.map((r) => [r.image_id, { ...mapFromPng(r.png), reliability: r.reliability ?? null }]));
+			Object.fromEntries(rows.map((r) => [r.image_id, { ...mapFromPng(r.png), reliability: r.reliability ?? null, reliability_comparison: typeof r.params?.reliability_comparison === 'string' ? r.params.reliability_comparison : null }]));
 		if (sources.clickme) {
 			const rows = await importanceMapsOf(client, setId, 'clickme');
 			this.humanMaps = decode(rows);
