@@ -48,11 +48,13 @@ const retried = async <T>(work: () => Promise<T>): Promise<T> => work().catch((e
  * previous one (each map's params carry `built_at`).
  */
 export async function buildClickmeMaps(client: PlatformClient, setId: string, sizes: ReadonlyMap<string, { width: number; height: number }>, options: BuildMapsOptions): Promise<BuiltMaps> {
+	const badMinimum = minPlayersProblem(options.aggregation.minPlayers, Infinity);
+	if (badMinimum) throw new BuildMapsError(badMinimum);
 	const stored = (await clickmeRounds(client, setId, options.mode)).filter((r) => options.includeTest || !r.is_test);
 	const players = new Set(stored.map((r) => r.player_id)).size;
 	if (stored.length === 0) throw new BuildMapsError(`nobody has painted this set in ${options.mode} mode yet${options.includeTest ? '' : ' (rounds made by automated tests are left out)'}`);
-	const problem = minPlayersProblem(options.aggregation.minPlayers, players);
-	if (problem) throw new BuildMapsError(problem);
+	const tooMany = minPlayersProblem(options.aggregation.minPlayers, players);
+	if (tooMany) throw new BuildMapsError(tooMany);
 	const aggregate: Aggregator = options.aggregate ?? (async (rounds, s, o, p) => aggregateClickme(rounds, s, o, p));
 	const result = await aggregate(stored, sizes, options.aggregation, options.onProgress);
 	const { comparison, ...aggregation } = options.aggregation;
