@@ -1,7 +1,9 @@
 /**
  * One round on the canvas, without the DOM: strokes as they are drawn (points in image px and ms
  * since the round began), the painted area kept up to date, and what the network is shown:
- * the photo where painted, a flat grey elsewhere.
+ * the photo where painted, a flat grey elsewhere. Annotators can take strokes back: `undo` removes
+ * the last stroke and `clear` all of them, and the painted area is repainted from the strokes left
+ * (the mask is always exactly paintedMask of `strokes`).
  */
 import type { RgbImage } from '../stimuli/image.js';
 import { paintStroke, type Stroke } from './paint.js';
@@ -11,7 +13,11 @@ export class PaintedRound {
 	readonly strokes: Stroke[] = [];
 	private current: Stroke | null = null;
 
-	constructor(readonly width: number, readonly height: number, readonly radius: number) {
+	/**
+	 * @param radius the brush radius, px: each stroke keeps the radius it was begun with, so an
+	 *   annotator may change it between strokes.
+	 */
+	constructor(readonly width: number, readonly height: number, public radius: number) {
 		this.mask = new Uint8Array(width * height);
 	}
 
@@ -27,7 +33,7 @@ export class PaintedRound {
 		const point: [number, number, number] = [Math.min(this.width, Math.max(0, x)), Math.min(this.height, Math.max(0, y)), Math.max(0, Math.round(t))];
 		const previous = this.current.points.at(-1);
 		this.current.points.push(point);
-		paintStroke(this.mask, this.width, this.height, { radius: this.radius, points: previous ? [previous, point] : [point] });
+		paintStroke(this.mask, this.width, this.height, { radius: this.current.radius, points: previous ? [previous, point] : [point] });
 	}
 
 	/** Ends the stroke being drawn and returns it (null when none was). */
@@ -36,6 +42,26 @@ export class PaintedRound {
 		this.current = null;
 		if (stroke) this.strokes.push(stroke);
 		return stroke;
+	}
+
+	/** Takes back the last finished stroke (null when there is none) and repaints without it. */
+	undo(): Stroke | null {
+		if (this.current) return null; // not while a stroke is being drawn
+		const stroke = this.strokes.pop() ?? null;
+		if (stroke) this.repaint();
+		return stroke;
+	}
+
+	/** Takes back every stroke. */
+	clear(): void {
+		this.current = null;
+		this.strokes.length = 0;
+		this.mask.fill(0);
+	}
+
+	private repaint(): void {
+		this.mask.fill(0);
+		for (const stroke of this.strokes) paintStroke(this.mask, this.width, this.height, stroke);
 	}
 
 	get drawing(): boolean {

@@ -25,6 +25,14 @@ export function nextClickmeImages(client: PlatformClient, setId: string, count: 
 	return rpc(client, 'clickme_next_images', { p_set_id: setId, p_count: count, p_min_players: minPlayers });
 }
 
+/**
+ * The signed-in annotator's annotations of a set so far: images ended "annotated" (the server
+ * counts only rounds with strokes) and images only skipped. The annotation page resumes from it.
+ */
+export function clickmeAnnotationProgress(client: PlatformClient, setId: string): Promise<{ annotated: string[]; skipped: string[] }> {
+	return rpc(client, 'clickme_annotation_progress', { p_set_id: setId });
+}
+
 /** Stores round starts, strokes and round ends in order; one outcome per item (the queue's contract). */
 export function recordClickme(client: PlatformClient, items: ClickmeItem[]): Promise<TrialOutcome[]> {
 	return rpc(client, 'clickme_record', { p_items: items });
