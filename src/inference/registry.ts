@@ -1,8 +1,17 @@
 /**
  * The model registry: one entry per model, the single list every part reads (model pages,
- * ClickMe, the command line, the benchmark). Weights load from a local folder when one is
- * configured (MODEL_DIR on the server, --models in the CLI), else from the public upstream.
+ * ClickMe, the command line, the benchmark). The built-in list is the JSON files of `zoo/`, one
+ * per model, each checked on load by `parseModelEntry` (a custom model added on the models page is
+ * declared and checked the same way). Weights load from a local folder when one is configured
+ * (MODEL_DIR on the server, --models in the CLI), else from the public upstream (models rebuilt or
+ * converted here have none: they need the local folder).
  */
+import darknetTiny from './zoo/darknet-tiny.json' with { type: 'json' };
+import mobilenetV1025 from './zoo/mobilenet-v1-0.25.json' with { type: 'json' };
+import mobilenetV1075 from './zoo/mobilenet-v1-0.75.json' with { type: 'json' };
+import mobilenetV110Quant from './zoo/mobilenet-v1-1.0-quant.json' with { type: 'json' };
+import squeezenet10 from './zoo/squeezenet-1.0.json' with { type: 'json' };
+import squeezenet11 from './zoo/squeezenet-1.1.json' with { type: 'json' };
 
 export type Preprocessing =
 	/** x / 255, in [0, 1] */
@@ -25,8 +34,8 @@ export interface ModelEntry {
 	name: string;
 	family: 'CNN' | 'ViT' | 'self-supervised' | 'robust' | 'harmonized' | 'other';
 	format: 'layers' | 'graph';
-	/** Public upstream model.json. */
-	upstreamUrl: string;
+	/** Public upstream model.json; null for a model rebuilt or converted here (local folder only). */
+	upstreamUrl: string | null;
 	/** Folder name inside a configured local model directory. */
 	localDir: string | null;
 	inputSize: number;
@@ -39,43 +48,117 @@ export interface ModelEntry {
 	/** Published ImageNet top-1 accuracy, 0..1. */
 	imagenetTop1: number;
 	license: string;
+	/** Where the weights come from, with the commit. */
 	upstream: string;
+	/** Accuracy on the demo set's photos, measured by src/inference/zoo.test.ts (null until measured). */
+	demoAccuracy: DemoAccuracy | null;
 }
 
-export const MODEL_REGISTRY: readonly ModelEntry[] = [
-	{
-		id: 'darknet-tiny',
-		name: 'Darknet Tiny',
-		family: 'CNN',
-		format: 'layers',
-		upstreamUrl: 'https://raw.githubusercontent.com/ml5js/ml5-data-and-models/0612a3e7/models/darknetclassifier/darknettiny/model.json',
-		localDir: 'darknet-tiny',
-		inputSize: 224,
-		preprocessing: { scale: 'unit', channels: 'rgb' },
-		outputOrder: { kind: 'darknet' },
-		outputs: 'logits',
-		logitsLayer: null,
-		imagenetTop1: 0.587,
-		license: 'MIT (ml5 repository); Darknet weights by J. Redmon (public domain)',
-		upstream: 'github.com/ml5js/ml5-data-and-models, models/darknetclassifier/darknettiny, commit 0612a3e7'
-	},
-	{
-		id: 'mobilenet-v1-0.25',
-		name: 'MobileNet v1 0.25 (224)',
-		family: 'CNN',
-		format: 'layers',
-		upstreamUrl: 'https://raw.githubusercontent.com/mit-cml/image-classification-explorer/b58f11b9/mobilenet/model.json',
-		localDir: 'mobilenet-v1-0.25',
-		inputSize: 224,
-		preprocessing: { scale: 'symmetric', channels: 'rgb' },
-		outputOrder: { kind: 'standard' },
-		outputs: 'probabilities',
-		logitsLayer: 'conv_preds',
-		imagenetTop1: 0.5,
-		license: 'Apache-2.0 (Google MobileNet weights)',
-		upstream: 'github.com/mit-cml/image-classification-explorer, folder mobilenet, commit b58f11b9'
+/**
+ * Measured on the demo photos (static/stimuli/photos, full reveal): top1 = share whose top class
+ * is one of the photo's listed ImageNet classes; animal = share decided right under the paper's
+ * top-1 rule (src/stimuli/task.ts). The test fails below `minimum`.
+ */
+export interface DemoAccuracy {
+	photos: number;
+	top1: number;
+	animal: number;
+	minimum: { top1: number; animal: number };
+	measured: string;
+}
+
+/** A model declaration that cannot be used: the sentence names the file and the field. */
+export class ModelEntryError extends Error {}
+
+const FAMILIES = ['CNN', 'ViT', 'self-supervised', 'robust', 'harmonized', 'other'] as const;
+const OUTPUT_KINDS = ['standard', 'darknet', 'background-first'] as const;
+
+/** Checks a declaration (a zoo file, or a custom model's form) field by field; `where` names it in errors. */
+export function parseModelEntry(raw: unknown, where: string): ModelEntry {
+	const bad = (field: string, why: string) => new ModelEntryError(`${where}: "${field}" ${why}`);
+	if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ModelEntryError(`${where}: a model declaration must be a JSON object`);
+	const m = raw as Record<string, unknown>;
+	const text = (field: string, nullable = false): string | null => {
+		const v = m[field];
+		if (nullable && (v === null || v === undefined)) return null;
+		if (typeof v !== 'string' || !v.trim()) throw bad(field, nullable ? 'must be text or null' : 'must be non-empty text');
+		return v;
+	};
+	const oneOf = <T extends string>(field: string, allowed: readonly T[], value: unknown = m[field]): T => {
+		if (!allowed.includes(value as T)) throw bad(field, `must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
+		return value as T;
+	};
+	const fraction = (field: string, value: unknown): number => {
+		if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw bad(field, `must be a share from 0 to 1 (got ${JSON.stringify(value)}; 70 % is 0.7)`);
+		return value;
+	};
+	const id = text('id')!;
+	if (!/^[A-Za-z0-9_.-]+$/.test(id)) throw bad('id', `may hold only letters, digits, "_", "." and "-" (got "${id}")`);
+	const upstreamUrl = text('upstreamUrl', true);
+	const localDir = text('localDir', true);
+	if (!upstreamUrl && !localDir) throw bad('upstreamUrl', 'is needed when there is no localDir: the weights must come from somewhere');
+	if (upstreamUrl && !/\.json(\?.*)?$/.test(upstreamUrl)) throw bad('upstreamUrl', `must point to a model.json (got "${upstreamUrl}")`);
+	const inputSize = m.inputSize;
+	if (!Number.isInteger(inputSize) || (inputSize as number) < 16 || (inputSize as number) > 1024) throw bad('inputSize', `must be a whole number of px from 16 to 1024 (got ${JSON.stringify(inputSize)})`);
+	const p = m.preprocessing as Record<string, unknown> | undefined;
+	if (!p || typeof p !== 'object') throw bad('preprocessing', 'must be an object such as {"scale": "unit", "channels": "rgb"}');
+	const scale = oneOf('preprocessing.scale', ['unit', 'symmetric', 'mean-std'] as const, p.scale);
+	const channels = oneOf('preprocessing.channels', ['rgb', 'bgr'] as const, p.channels);
+	const triple = (field: string, v: unknown, positive: boolean) => {
+		if (!Array.isArray(v) || v.length !== 3 || !v.every((x) => typeof x === 'number' && Number.isFinite(x) && (!positive || x > 0))) throw bad(field, `must be three ${positive ? 'positive ' : ''}numbers, one per channel`);
+		return v as [number, number, number];
+	};
+	const preprocessing: Preprocessing = scale === 'mean-std' ? { scale, mean: triple('preprocessing.mean', p.mean, false), std: triple('preprocessing.std', p.std, true), channels } : { scale, channels };
+	const order = m.outputOrder as Record<string, unknown> | undefined;
+	const outputOrder = { kind: oneOf('outputOrder.kind', OUTPUT_KINDS, order?.kind) } as OutputOrder;
+	const outputs = oneOf('outputs', ['logits', 'probabilities'] as const);
+	const logitsLayer = text('logitsLayer', true);
+	let demoAccuracy: DemoAccuracy | null = null;
+	if (m.demoAccuracy !== null && m.demoAccuracy !== undefined) {
+		const d = m.demoAccuracy as Record<string, unknown>;
+		const minimum = (d.minimum ?? {}) as Record<string, unknown>;
+		if (!Number.isInteger(d.photos) || (d.photos as number) < 1) throw bad('demoAccuracy.photos', 'must be the number of photos measured');
+		if (typeof d.measured !== 'string') throw bad('demoAccuracy.measured', 'must be the date it was measured');
+		demoAccuracy = {
+			photos: d.photos as number,
+			top1: fraction('demoAccuracy.top1', d.top1),
+			animal: fraction('demoAccuracy.animal', d.animal),
+			minimum: { top1: fraction('demoAccuracy.minimum.top1', minimum.top1), animal: fraction('demoAccuracy.minimum.animal', minimum.animal) },
+			measured: d.measured
+		};
 	}
-];
+	return {
+		id,
+		name: text('name')!,
+		family: oneOf('family', FAMILIES),
+		format: oneOf('format', ['layers', 'graph'] as const),
+		upstreamUrl,
+		localDir,
+		inputSize: inputSize as number,
+		preprocessing,
+		outputOrder,
+		outputs,
+		logitsLayer,
+		imagenetTop1: fraction('imagenetTop1', m.imagenetTop1),
+		license: text('license')!,
+		upstream: text('upstream')!,
+		demoAccuracy
+	};
+}
+
+/** The built-in models: the zoo's files, checked. */
+export const MODEL_REGISTRY: readonly ModelEntry[] = Object.entries({
+	'darknet-tiny': darknetTiny,
+	'mobilenet-v1-0.25': mobilenetV1025,
+	'mobilenet-v1-0.75': mobilenetV1075,
+	'squeezenet-1.1': squeezenet11,
+	'squeezenet-1.0': squeezenet10,
+	'mobilenet-v1-1.0-quant': mobilenetV110Quant
+}).map(([file, raw]) => {
+	const entry = parseModelEntry(raw, `src/inference/zoo/${file}.json`);
+	if (entry.id !== file) throw new ModelEntryError(`src/inference/zoo/${file}.json: "id" must equal the file's name (got "${entry.id}")`);
+	return entry;
+});
 
 export class UnknownModelError extends Error {}
 
@@ -108,6 +191,7 @@ export function customModelEntry(url: string, options: Partial<Omit<ModelEntry, 
 		logitsLayer: options.logitsLayer ?? null,
 		imagenetTop1: options.imagenetTop1 ?? Number.NaN,
 		license: options.license ?? 'unknown',
-		upstream: options.upstream ?? url
+		upstream: options.upstream ?? url,
+		demoAccuracy: null
 	};
 }

@@ -13,6 +13,7 @@ export async function modelUrl(entry: ModelEntry, origin: string): Promise<strin
 		const local = `${origin}/model-files/${entry.localDir}/model.json`;
 		if ((await fetch(local)).ok) return local;
 	}
+	if (!entry.upstreamUrl) throw new Error(`${entry.name} was rebuilt from its upstream weights for this platform and has no public model.json: the server needs the local model folder (npm start -- --models DIR, or MODEL_DIR) holding ${entry.localDir}/`);
 	return entry.upstreamUrl;
 }
 
