@@ -57,6 +57,34 @@ for (const backend of ['wasm', 'cpu'] as const) {
 			expect(await useFastestNodeBackend(backend)).toBe(backend);
 		});
 
+		it('layer access: lists the layers in order and returns one layer\'s activations for a batch, leaking nothing', async () => {
+			const classifier = await loadClassifier(entryFor('fake-layers', { kind: 'standard' }), await fakeModel(1000, { 417: 6 }));
+			const layers = classifier.layers();
+			expect(layers.map((l) => l.kind)).toEqual(['InputLayer', 'Conv2D', 'GlobalAveragePooling2D', 'Dense']);
+			expect(layers[1]!.shape).toEqual([INPUT / 2, INPUT / 2, 4]); // stride 2, 4 filters
+			const images = [image(32, 24), image(INPUT, INPUT, 1), image(20, 20, 2)];
+			await classifier.activations(images, layers[2]!.name); // the first call builds the sub-model (kept, sharing the weights)
+			const before = tf.memory().numTensors;
+			const pooled = await classifier.activations(images, layers[2]!.name);
+			const conv = await classifier.activations(images, layers[1]!.name);
+			expect(tf.memory().numTensors - before).toBeLessThanOrEqual(1); // the conv sub-model holds no tensors of its own
+			expect(pooled.shape).toEqual([3, 4]);
+			expect(conv.shape).toEqual([3, INPUT / 2, INPUT / 2, 4]);
+			// independent check: the global average pool is the mean over positions of the conv activations
+			for (let n = 0; n < 3; n++) {
+				for (let c = 0; c < 4; c++) {
+					let sum = 0;
+					for (let k = 0; k < (INPUT / 2) ** 2; k++) sum += conv.data[n * (INPUT / 2) ** 2 * 4 + k * 4 + c]!;
+					expect(pooled.data[n * 4 + c]).toBeCloseTo(sum / (INPUT / 2) ** 2, 5);
+				}
+			}
+			// the last layer's activations are the logits the classifier ranks by
+			const logits = await classifier.activations([image(32, 24)], 'logits');
+			expect(logits.data.indexOf(Math.max(...logits.data))).toBe(417);
+			await expect(classifier.activations(images, 'conv99')).rejects.toThrow('fake-layers has no layer "conv99" (it has 4:');
+			classifier.dispose();
+		});
+
 		it('standard order: 1000 probabilities summing to 1, top class from the logits, the same alone and in a batch, no tensors left', async () => {
 			const classifier = await loadClassifier(entryFor('fake-standard', { kind: 'standard' }), await fakeModel(1000, { 417: 6, 10: 3 }));
 			const before = tf.memory().numTensors;

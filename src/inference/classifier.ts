@@ -30,7 +30,78 @@ export interface Classifier {
 	 * `targets` (standard indices; the highest-scoring of them), or the top class when none are given.
 	 */
 	saliency(image: RgbImage, targets?: readonly number[]): Promise<Saliency>;
+	/** The model's layers in order (for neural predictivity and concept extraction). */
+	layers(): LayerInfo[];
+	/**
+	 * One layer's activations for a batch (images preprocessed as for classify), copied out of
+	 * TF.js: nothing stays allocated. `shape` is [images, ...the layer's output shape].
+	 */
+	activations(images: readonly RgbImage[], layer: string): Promise<Activations>;
 	dispose(): void;
+}
+
+export interface LayerInfo {
+	name: string;
+	/** The layer's class (Conv2D, Dense, ...) or, in a graph model, its op. */
+	kind: string;
+	/** Output shape without the batch dimension (null where a graph model does not say). */
+	shape: number[] | null;
+}
+
+export interface Activations {
+	layer: string;
+	shape: number[];
+	data: Float32Array;
+}
+
+/** A layer the model does not have: the sentence lists a few it does. */
+export class UnknownLayerError extends Error {}
+
+/** Layer listing and activations of a loaded model: layers models by sub-model, graph models by node name. */
+function layerAccess(entry: ModelEntry, model: tf.LayersModel | tf.GraphModel, size: number) {
+	const subModels = new Map<string, tf.LayersModel>(); // share the model's weights: never disposed on their own
+	const layers = (): LayerInfo[] => {
+		if (model instanceof tf.LayersModel) {
+			return model.layers.map((l) => {
+				const shape = (Array.isArray(l.outputShape[0]) ? l.outputShape[0] : l.outputShape) as (number | null)[];
+				return { name: l.name, kind: l.getClassName(), shape: shape.slice(1).map((d) => d ?? -1) };
+			});
+		}
+		// a graph model's nodes are in its artifacts' GraphDef (tfjs keeps the field private; it is the loaded model.json)
+		const artifacts = (model as unknown as { artifacts?: tf.io.ModelArtifacts }).artifacts;
+		const nodes = (artifacts?.modelTopology as { node?: { name: string; op: string }[] } | undefined)?.node ?? [];
+		return nodes.filter((n) => n.op !== 'Const').map((n) => ({ name: n.name, kind: n.op, shape: null }));
+	};
+	const unknown = (layer: string) => {
+		const names = layers().map((l) => l.name);
+		return new UnknownLayerError(`${entry.id} has no layer "${layer}" (it has ${names.length}: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', ...' : ''})`);
+	};
+	const activations = async (images: readonly RgbImage[], layer: string): Promise<Activations> => {
+		let output: tf.Tensor;
+		if (model instanceof tf.LayersModel) {
+			let sub = subModels.get(layer);
+			if (!sub) {
+				let symbolic: tf.SymbolicTensor;
+				try {
+					symbolic = model.getLayer(layer).output as tf.SymbolicTensor;
+				} catch {
+					throw unknown(layer);
+				}
+				sub = tf.model({ inputs: model.inputs, outputs: symbolic });
+				subModels.set(layer, sub);
+			}
+			output = tf.tidy(() => sub!.predict(preprocessBatch(images, size, entry.preprocessing)) as tf.Tensor);
+		} else {
+			if (!layers().some((l) => l.name === layer)) throw unknown(layer);
+			output = tf.tidy(() => (model as tf.GraphModel).execute(preprocessBatch(images, size, entry.preprocessing), layer) as tf.Tensor);
+		}
+		try {
+			return { layer, shape: output.shape, data: Float32Array.from(await output.data()) };
+		} finally {
+			output.dispose();
+		}
+	};
+	return { layers, activations };
 }
 
 export class ModelLoadError extends Error {}
@@ -66,6 +137,7 @@ export async function loadClassifier(entry: ModelEntry, source: string | tf.io.I
 
 	return {
 		entry,
+		...layerAccess(entry, model, size),
 		async classify(images) {
 			if (images.length === 0) return [];
 			const output = tf.tidy(() => run(model, preprocessBatch(images, size, entry.preprocessing)));

@@ -56,6 +56,24 @@ describe.skipIf(missing)(`real models${missing ? ` (skipped: no model folder at 
 		});
 	}
 
+	describe('layers', () => {
+		it('lists a real model\'s layers and gives a late layer\'s activations for a batch, leaking nothing', async () => {
+			const classifier = await loadClassifier(modelEntry('mobilenet-v1-0.25'), folderModelHandler(path.join(MODEL_DIR, 'mobilenet-v1-0.25')));
+			const layers = classifier.layers();
+			expect(layers.length).toBeGreaterThan(50);
+			const late = layers.find((l) => l.name === 'conv_pw_13_relu')!;
+			expect(late.shape).toEqual([7, 7, 256]);
+			const images = photos.slice(0, 3).map((p) => load(p.file));
+			await classifier.activations(images, late.name);
+			const before = tf.memory().numTensors;
+			const { shape, data } = await classifier.activations(images, late.name);
+			expect(tf.memory().numTensors).toBe(before);
+			expect(shape).toEqual([3, 7, 7, 256]);
+			expect(data.every((v) => Number.isFinite(v) && v >= 0 && v <= 6)).toBe(true); // after ReLU6
+			classifier.dispose();
+		}, 120_000);
+	});
+
 	describe('saliency', () => {
 		it('is a non-negative map at the model input, for the target class, brought to the stimulus resolution in one step', async () => {
 			const classifier = await loadClassifier(modelEntry('mobilenet-v1-0.25'), folderModelHandler(path.join(MODEL_DIR, 'mobilenet-v1-0.25')));
