@@ -6,12 +6,12 @@
  * their reasons, stores the maps (source "clickme") and writes them as PNG files that
  * `npm run stimuli -- build --maps DIR --map-source clickme` takes.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { clickmeSet, signInResearcher } from '../data/index.js';
-import { createNodeClient } from '../data/node.js';
+import { clickmeSet } from '../data/index.js';
+import { researcherClient } from '../data/node.js';
 import { commandOrUsage, fail, numberOption, NUMBER_RULES } from '../lib/command-line.js';
 import { DEFAULT_COMPARISON } from '../analysis/features.js';
 import { HARMONIZATION_CEILING } from '../analysis/metrics.js';
@@ -72,20 +72,7 @@ const options: AggregationOptions = {
 	comparison: { preprocessing: 'harmonization', resolution: number('resolution', DEFAULT_COMPARISON.resolution, (n) => Number.isInteger(n) && n >= 8 && n <= 2048, 'a whole number of px from 8 to 2048') }
 };
 
-type PlatformEnv = { PUBLIC_SUPABASE_URL?: string; PUBLIC_SUPABASE_ANON_KEY?: string; APP_URL?: string };
-let env: PlatformEnv = {};
-let envProblem: string | null = null;
-try {
-	env = JSON.parse(readFileSync(values.env, 'utf8')) as PlatformEnv;
-} catch (error) {
-	envProblem = (error as Error).message;
-}
-const url = values.url ?? env.PUBLIC_SUPABASE_URL;
-const anonKey = values['anon-key'] ?? env.PUBLIC_SUPABASE_ANON_KEY;
-if (!url || !anonKey) fail(`no database given: pass --url and --anon-key, or --env with the file npm start writes${envProblem ? ` (${envProblem})` : ''}`);
-const client = createNodeClient(url, anonKey);
-await signInResearcher(client, values.email ?? process.env.RESEARCHER_EMAIL ?? 'researcher@example.org', values.password ?? process.env.RESEARCHER_PASSWORD ?? 'local-demo-password')
-	.catch((error: Error) => fail(`researcher sign-in failed: ${error.message}`));
+const { client, env, url } = await researcherClient({ env: values.env, url: values.url, anonKey: values['anon-key'], email: values.email, password: values.password }).catch((error: Error) => fail(error.message));
 
 const set = await clickmeSet(client, values.set).catch((error: Error) => fail(error.message));
 // the set's files are served by the app; base_url may be relative to it

@@ -25,6 +25,7 @@ export interface NewModelRun {
 	modelId: string;
 	stimulusSetId: string;
 	studyId?: string | null;
+	/** The backend it ran on, or 'imported' for results computed elsewhere. */
 	backend: string;
 	config?: Record<string, unknown>;
 	isTest?: boolean;
@@ -48,7 +49,8 @@ export interface ModelResultRow {
 	id: string;
 	stimulus_id: string;
 	response: Category;
-	p_animal: number;
+	/** The model's animal score; null for results imported without scores. */
+	p_animal: number | null;
 	top5: { class: number; p: number }[];
 }
 
@@ -77,4 +79,14 @@ export function modelRunsOf(client: PlatformClient, setId: string): Promise<Mode
 	return allRows<ModelRunSummary>((from, to) =>
 		client.from('model_runs').select('id, model_id, status, is_test, config, started_at').eq('stimulus_set_id', setId).order('started_at').range(from, to)
 	);
+}
+
+/** A set's stimuli with their image's category: what imported answers are matched against. */
+export async function setStimuli(client: PlatformClient, setId: string): Promise<{ id: string; image_id: string; reveal: number; category: Category }[]> {
+	const [stimuli, images] = await Promise.all([
+		allRows<{ id: string; image_id: string; reveal: number }>((from, to) => client.from('stimuli').select('id, image_id, reveal').eq('set_id', setId).order('id').range(from, to)),
+		allRows<{ image_id: string; category: Category }>((from, to) => client.from('images').select('image_id, category').eq('set_id', setId).order('image_id').range(from, to))
+	]);
+	const category = new Map(images.map((i) => [i.image_id, i.category]));
+	return stimuli.map((s) => ({ ...s, category: category.get(s.image_id)! }));
 }

@@ -2,6 +2,11 @@
  * npm run models -- run --model ID --set DIR --out FILE.csv [--saliency DIR] [--models DIR]
  *                        [--backend wasm|cpu] [--batch 16] [--levels 0,9] [--limit N] [--decision-rule ${Object.keys(DECISION_RULES).join('|')}]
  * npm run models -- list
+ * npm run models -- import-results --csv FILE.csv --model ID --name NAME --family FAMILY --top1 0.76
+ *                        --set SLUG [--study SLUG] [--maps DIR] [--env .local/standin/env.json]
+ *
+ * import-results stores decisions computed elsewhere (and saliency PNGs named <image_id>.png) as a
+ * model run marked imported (import-run.ts), in the database as the signed-in researcher.
  *
  * Runs a model over a built stimulus set - the very files participants saw, checked against the
  * manifest's sha256 - with the fastest backend Node has here (WASM), answers by the set's task
@@ -13,7 +18,7 @@
  * how (`saliencyParams`, as the models page stores in importance_maps.params) per map.
  */
 import cliProgress from 'cli-progress';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -21,7 +26,11 @@ import { mapToPng } from '../stimuli/importance-map.js';
 import { fetchVerified, loadStimulusSet } from '../stimuli/load.js';
 import { rgbFromPng } from '../stimuli/png.js';
 import { DECISION_RULES, DEFAULT_DECISION_RULE, isDecisionRule, taskOf } from '../stimuli/task.js';
+import { listMyStudies, listStimulusSets } from '../data/index.js';
+import { researcherClient } from '../data/node.js';
 import { loadClassifier } from './classifier.js';
+import { importedName, importModelRun } from './import-run.js';
+import { ImportedResultsError } from './imported-results.js';
 import { defaultModelDir } from './model-dir.js';
 import { folderModelHandler, useFastestNodeBackend } from './node.js';
 import { MODEL_REGISTRY, modelEntry } from './registry.js';
@@ -33,7 +42,9 @@ import { fail, commandOrUsage, numberOption } from '../lib/command-line.js';
 
 const USAGE = `usage:
   npm run models -- run --model ID --set DIR --out FILE.csv [--saliency DIR] [--models DIR] [--backend wasm|cpu] [--batch 16] [--levels 0,9] [--limit N] [--decision-rule ${Object.keys(DECISION_RULES).join('|')}]
-  npm run models -- list`;
+  npm run models -- list
+  npm run models -- import-results --csv FILE.csv --model ID --name NAME --family FAMILY --top1 0.76 --set SLUG [--study SLUG] [--maps DIR]
+      [--env .local/standin/env.json | --url URL --anon-key KEY] [--email EMAIL --password PASSWORD]`;
 
 /** Reads file:// URLs, so the browser's manifest loader runs unchanged in Node. */
 const fileFetcher = async (url: string) => {
@@ -58,6 +69,17 @@ const { positionals, values } = parseArgs({
 		levels: { type: 'string' },
 		limit: { type: 'string' },
 		'decision-rule': { type: 'string', default: DEFAULT_DECISION_RULE },
+		csv: { type: 'string' },
+		name: { type: 'string' },
+		family: { type: 'string' },
+		top1: { type: 'string' },
+		study: { type: 'string' },
+		maps: { type: 'string' },
+		env: { type: 'string', default: '.local/standin/env.json' },
+		url: { type: 'string' },
+		'anon-key': { type: 'string' },
+		email: { type: 'string' },
+		password: { type: 'string' },
 		help: { type: 'boolean', default: false }
 	}
 });
@@ -65,7 +87,31 @@ const { positionals, values } = parseArgs({
 const command = commandOrUsage(positionals, values.help, USAGE);
 
 try {
-	if (command === 'list') {
+	if (command === 'import-results') {
+		if (!values.csv || !values.model || !values.name || !values.family || !values.top1 || !values.set) fail(`import-results needs --csv, --model, --name, --family, --top1 and --set\n${USAGE}`);
+		const top1 = numberOption('top1', values.top1, (x) => x >= 0 && x <= 1, 'a share from 0 to 1 (76 % is 0.76)')!;
+		const csv = await readFile(values.csv, 'utf8').catch((error: Error) => fail(`cannot read ${values.csv}: ${error.message}`));
+		const maps = new Map<string, Uint8Array>();
+		if (values.maps) {
+			const files = await readdir(values.maps).catch((error: Error) => fail(`cannot read the map folder ${values.maps}: ${error.message}`));
+			for (const file of files.filter((f) => f.toLowerCase().endsWith('.png'))) maps.set(file.replace(/\.png$/i, ''), new Uint8Array(await readFile(path.join(values.maps, file))));
+			if (maps.size === 0) fail(`${values.maps} holds no .png maps`);
+		}
+		const { client } = await researcherClient({ env: values.env, url: values.url, anonKey: values['anon-key'], email: values.email, password: values.password }).catch((error: Error) => fail(error.message));
+		const sets = await listStimulusSets(client).catch((error: Error) => fail(error.message));
+		const set = sets.find((s) => s.slug === values.set) ?? fail(`no stimulus set "${values.set}" you may use (yours: ${sets.map((s) => s.slug).join(', ') || 'none'})`);
+		const study = values.study ? await listMyStudies(client).then((all) => all.find((s) => s.slug === values.study) ?? fail(`you have no study "${values.study}"`)) : null;
+		const summary = await importModelRun(client, {
+			model: { id: values.model, name: values.name, family: values.family, imagenetTop1: top1 },
+			setId: set.id,
+			studyId: study?.id ?? null,
+			csv,
+			file: path.basename(values.csv),
+			maps
+		}).catch((error: Error) => fail(error instanceof ImportedResultsError ? error.message : `could not import: ${error.message}`));
+		console.log(`stored ${summary.answers} answers${summary.maps ? ` and ${summary.maps} saliency maps` : ''} of ${importedName(values.name)} as run ${summary.runId} on set ${values.set}`);
+		process.exit(0);
+	} else if (command === 'list') {
 		for (const m of MODEL_REGISTRY) console.log(`${m.id.padEnd(22)} ${m.family.padEnd(6)} top-1 ${(m.imagenetTop1 * 100).toFixed(1)} %  ${m.name}`);
 	} else if (command === 'run') {
 		if (!values.model || !values.set || !values.out) fail(`run needs --model, --set and --out\n${USAGE}`);
