@@ -18,8 +18,8 @@
 --     keeps the latest browser's client_info. A new participant's Latin-square row counts only
 --     participants with a session that is started or completed, so people turned away or who
 --     declined leave no gap in the design;
---   * session_assignment also returns the study's Prolific completion code to a completed
---     Prolific session (for the redirect on a revisit);
+--   * session_assignment also returns trials_saved (set at completion) and, to a completed
+--     Prolific session, the study's Prolific completion code (for the redirect on a revisit);
 --   * study_participants: one row per session for the researcher's participants table
 --     (src/analysis/participants.ts documents each column it shows and exports).
 
@@ -100,14 +100,15 @@ comment on view public.study_participants is
 revoke all on public.study_sessions, public.study_progress, public.study_participants from anon, authenticated;
 grant select on public.study_sessions, public.study_progress, public.study_participants to authenticated, service_role;
 
--- What start_session returns for a session; a completed Prolific session also gets the study's
--- Prolific completion code (the same one complete_session returned), for the redirect.
+-- What start_session returns for a session; a completed one also says how many trials it had
+-- and, for a Prolific session, the study's Prolific completion code (the same one
+-- complete_session returned), for the redirect.
 create or replace function public.session_assignment(p_session public.sessions, p_resumed boolean) returns jsonb
 language sql stable security definer set search_path = '' as $$
   select jsonb_build_object('session_id', p_session.id, 'participant_id', p_session.participant_id,
     'latin_row', p.latin_row, 'key_animal', p_session.key_animal, 'key_non_animal', p_session.key_non_animal,
     'order_seed', p_session.order_seed, 'status', p_session.status, 'completion_code', p_session.completion_code,
-    'resumed', p_resumed,
+    'resumed', p_resumed, 'trials_saved', p_session.trials_saved,
     'prolific_completion_code',
       case when p_session.status = 'completed' and p_session.platform = 'prolific'
            then (select st.config ->> 'prolific_completion_code' from public.studies st where st.id = p_session.study_id) end)
