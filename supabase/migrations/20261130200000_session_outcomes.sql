@@ -42,6 +42,8 @@ alter table public.sessions
     check (status_reason is null or (status in ('declined', 'turned_away') and length(status_reason) between 1 and 200));
 comment on column public.sessions.status_reason is 'Why a session was declined or turned away (e.g. phone, small window 800x500); null otherwise.';
 comment on column public.sessions.ended_at is 'When the session was declined or turned away (completed_at holds the completion).';
+-- start_session finds a worker's sessions through their participant row
+create index if not exists sessions_participant_id_idx on public.sessions (participant_id);
 comment on constraint sessions_status_reason_ended on public.sessions is
   'status_reason (1-200 characters) belongs only to a declined or turned-away session';
 
@@ -246,9 +248,8 @@ begin
 
   -- The next Latin-square row (the study row is locked above): participants with a session that
   -- is started or completed, so those who declined or were turned away leave no gap.
-  select count(*) into v_row from public.participants p
-   where p.study_id = v_study.id
-     and exists (select 1 from public.sessions se where se.participant_id = p.id and se.status in ('started', 'completed'));
+  select count(distinct se.participant_id) into v_row from public.sessions se
+   where se.study_id = v_study.id and se.status in ('started', 'completed');
   insert into public.participants (study_id, platform, worker_id, latin_row)
   values (v_study.id, p_platform, p_worker_id, v_row)
   returning * into v_participant;
