@@ -18,7 +18,8 @@ import type { Trial } from './trials.js';
 
 export interface SessionRow {
 	session_id: string;
-	status: 'started' | 'completed';
+	/** started, completed, declined or turned_away (src/data/contracts.ts SessionStatus). */
+	status: string;
 	is_test: boolean;
 }
 

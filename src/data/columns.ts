@@ -5,6 +5,7 @@
  * database's `information_schema.columns`, so a column added on one side only fails a test.
  * A relation whose row type changes gets its list changed here, in its one entry.
  */
+import type { StudyParticipantRow } from './participants.js';
 import type { StudyProgress } from './researchers.js';
 import type { StudySession } from './results.js';
 import type { DecisionTrial } from './contracts.js';
@@ -27,5 +28,10 @@ export const READ_RELATIONS: Record<string, readonly string[]> = {
 	study_sessions: columnsOf<StudySession>()([
 		'study_id', 'session_id', 'observer_kind', 'observer_id', 'platform', 'status', 'is_test', 'started_at', 'completed_at', 'main_trials'
 	]),
-	study_progress: columnsOf<StudyProgress>()(['study_id', 'slug', 'sessions', 'completed', 'test_sessions', 'trials'])
+	study_progress: columnsOf<StudyProgress>()(['study_id', 'slug', 'sessions', 'completed', 'test_sessions', 'trials']),
+	study_participants: columnsOf<StudyParticipantRow>()([
+		'study_id', 'session_id', 'participant_id', 'platform', 'worker_id', 'assignment_id', 'hit_id', 'platform_study_id',
+		'platform_session_id', 'status', 'status_reason', 'is_test', 'started_at', 'ended_at', 'trials_saved', 'main_trials',
+		'completion_code', 'client_info'
+	])
 };

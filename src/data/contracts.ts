@@ -10,6 +10,8 @@ import type { Block } from './trial-fields.js';
 
 export type Platform = 'mturk' | 'prolific' | 'local';
 export type StudyStatus = 'draft' | 'live' | 'closed';
+/** How a session stands (the enum public.session_status): in progress, completed, no consent, refused by the browser check. */
+export type SessionStatus = 'started' | 'completed' | 'declined' | 'turned_away';
 /** The task's answers: one definition, in src/stimuli (config.ts, task.ts). */
 export type { Category };
 
@@ -46,9 +48,21 @@ export interface SessionAssignment {
 	key_non_animal: string;
 	/** Seed of this participant's trial order. */
 	order_seed: number;
-	status: 'started' | 'completed';
+	/** A declined or turned-away session comes back `started` (the person goes on). */
+	status: SessionStatus;
 	completion_code: string | null;
 	resumed: boolean;
+	/** Trials stored when the session completed (null until then). */
+	trials_saved: number | null;
+	/** A completed Prolific session's study code, for the redirect on a revisit (null otherwise). */
+	prolific_completion_code: string | null;
+}
+
+/** What `end_session` returns: the status as stored and, for a Prolific session, the study's screen-out code. */
+export interface SessionEnd {
+	status: 'declined' | 'turned_away';
+	status_reason: string | null;
+	screenout_code: string | null;
 }
 
 /** What `complete_session` returns (it refuses, PT409 hint trials_missing, until the planned trials are stored). */

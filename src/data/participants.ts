@@ -1,6 +1,9 @@
-/** What a participant's browser calls: anonymous sign-in and the participant API functions. */
-import { fail, query, rpc, type PlatformClient } from './client.js';
-import type { Completion, PublicStudy, SessionAssignment, SessionStartRequest, TrialOutcome, TrialRecord } from './contracts.js';
+/**
+ * What a participant's browser calls: anonymous sign-in and the participant API functions; and
+ * what the study owner's participants table reads (the study_participants view).
+ */
+import { allRows, fail, query, rpc, type PlatformClient } from './client.js';
+import type { Completion, Platform, PublicStudy, SessionAssignment, SessionEnd, SessionStartRequest, SessionStatus, TrialOutcome, TrialRecord } from './contracts.js';
 
 /** Signs in anonymously unless a session already exists; returns the user id. */
 export async function ensureParticipantSignedIn(client: PlatformClient): Promise<string> {
@@ -43,4 +46,47 @@ export function completeSession(client: PlatformClient, sessionId: string): Prom
 export async function savedTrialIds(client: PlatformClient, sessionId: string): Promise<string[]> {
 	const rows = await query<{ id: string }[]>(client.from('trials').select('id').eq('session_id', sessionId).order('trial_index'));
 	return rows.map((row) => row.id);
+}
+
+/**
+ * Records that the caller's own session ended without completion: `declined` (no consent) or
+ * `turned_away` with the reason (e.g. `phone`, `small window 800x500`). A Prolific session gets
+ * the study's screen-out code back. A completed session cannot be marked (PT409 already_completed).
+ */
+export function endSession(client: PlatformClient, sessionId: string, status: SessionEnd['status'], reason: string | null): Promise<SessionEnd> {
+	return rpc<SessionEnd>(client, 'end_session', { p_session_id: sessionId, p_status: status, p_reason: reason });
+}
+
+/** One row of the `study_participants` view: one session of a study, for its owner's participants table. */
+export interface StudyParticipantRow {
+	study_id: string;
+	session_id: string;
+	participant_id: string;
+	platform: Platform;
+	/** MTurk workerId or Prolific PID; null in local mode. */
+	worker_id: string | null;
+	assignment_id: string | null;
+	hit_id: string | null;
+	platform_study_id: string | null;
+	platform_session_id: string | null;
+	status: SessionStatus;
+	/** Why the session was declined or turned away (null otherwise). */
+	status_reason: string | null;
+	is_test: boolean;
+	started_at: string;
+	/** When it completed, was declined or turned away; null while in progress. */
+	ended_at: string | null;
+	/** Trials the server holds now (practice and main). */
+	trials_saved: number;
+	main_trials: number;
+	completion_code: string | null;
+	/** What the browser check measured and the browser reported (session.ts). */
+	client_info: Record<string, unknown>;
+}
+
+/** Every session of a study, oldest first (the owner's; nobody else reads any). */
+export function studyParticipants(client: PlatformClient, studyId: string): Promise<StudyParticipantRow[]> {
+	return allRows<StudyParticipantRow>((from, to) =>
+		client.from('study_participants').select('*').eq('study_id', studyId).order('started_at').order('session_id').range(from, to)
+	);
 }

@@ -1,6 +1,6 @@
 /** What a study's results page reads (the analyst views, under the caller's row-level security). */
 import { allRows, query, type PlatformClient } from './client.js';
-import type { DecisionTrial, Platform } from './contracts.js';
+import type { DecisionTrial, Platform, SessionStatus } from './contracts.js';
 import type { ObserverKind } from '../stimuli/observer.js';
 
 /**
@@ -9,10 +9,15 @@ import type { ObserverKind } from '../stimuli/observer.js';
  */
 export async function studyDecisionTrials(client: PlatformClient, study: { id: string; stimulus_set_id: string }): Promise<DecisionTrial[]> {
 	const [people, models] = await Promise.all([
-		allRows<DecisionTrial>((from, to) => client.from('decision_trials').select('*').eq('study_id', study.id).eq('observer_kind', 'human').order('created_at').order('image_id').range(from, to)),
+		studyPeopleTrials(client, study.id),
 		allRows<DecisionTrial>((from, to) => client.from('decision_trials').select('*').eq('set_id', study.stimulus_set_id).eq('observer_kind', 'model').order('created_at').order('image_id').range(from, to))
 	]);
 	return [...people, ...models];
+}
+
+/** A study's people's answers (the participants table reads them for the exclusion check). */
+export function studyPeopleTrials(client: PlatformClient, studyId: string): Promise<DecisionTrial[]> {
+	return allRows<DecisionTrial>((from, to) => client.from('decision_trials').select('*').eq('study_id', studyId).eq('observer_kind', 'human').order('created_at').order('image_id').range(from, to));
 }
 
 export interface StudySession {
@@ -22,7 +27,7 @@ export interface StudySession {
 	observer_kind: ObserverKind;
 	observer_id: string;
 	platform: Platform;
-	status: 'started' | 'completed';
+	status: SessionStatus;
 	is_test: boolean;
 	started_at: string;
 	completed_at: string | null;

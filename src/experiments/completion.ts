@@ -43,3 +43,45 @@ export async function fallbackCompletionCode(sessionId: string, confirmedTrials:
 	const hex = await sha256Hex(new TextEncoder().encode(`${sessionId}:${confirmedTrials}`));
 	return `L-${hex.slice(0, 10).toUpperCase()}`;
 }
+
+/** What a person turned away (phone, small window, declined consent) is asked to do on their platform. */
+export interface ScreenOut {
+	/** The instruction, in plain words. */
+	instruction: string;
+	/** The study's Prolific screen-out code (end_session hands it to Prolific sessions), or null. */
+	code: string | null;
+	/** Prolific's completion URL carrying the screen-out code, or null. */
+	url: string | null;
+}
+
+/**
+ * The hand-back for someone who cannot take part: on Prolific, return the study with the study's
+ * screen-out code when it has one (Prolific's completion URL with `cc=<code>`), else return the
+ * study; on MTurk, return the HIT; in local mode, nothing to hand back.
+ */
+export function screenOut(recruitment: Recruitment, screenoutCode: string | null): ScreenOut {
+	if (recruitment.platform === 'prolific' && screenoutCode) {
+		return {
+			instruction: 'Please return the study on Prolific with this screen-out code, so that Prolific records why you could not take part:',
+			code: screenoutCode,
+			url: `https://app.prolific.com/submissions/complete?cc=${encodeURIComponent(screenoutCode)}`
+		};
+	}
+	if (recruitment.platform === 'prolific') {
+		return { instruction: 'Please return the study on Prolific ("Return submission"), so that your place goes to someone else.', code: null, url: null };
+	}
+	if (recruitment.platform === 'mturk') {
+		return { instruction: 'Please return the HIT on MTurk, so that your place goes to someone else.', code: null, url: null };
+	}
+	return { instruction: 'You can close this page.', code: null, url: null };
+}
+
+/**
+ * Every fallback code a session's participant can hold, index n the code for n confirmed trials,
+ * n from 0 to the trials the server holds now: a browser confirms only trials the server stored,
+ * and the count may have grown after the participant left (a queue still sending). A handed-in
+ * code is valid for the session when it is one of these.
+ */
+export async function possibleFallbackCodes(sessionId: string, trialsStored: number): Promise<string[]> {
+	return Promise.all(Array.from({ length: Math.max(0, trialsStored) + 1 }, (_, n) => fallbackCompletionCode(sessionId, n)));
+}

@@ -38,13 +38,17 @@ export interface StudyConfig {
 	 * session once its trials are stored.
 	 */
 	prolific_completion_code: string | null;
+	/** Prolific's screen-out code, shown to people turned away (phone, small window, declined consent). */
+	prolific_screenout_code: string | null;
 }
 
 /**
  * Config keys that never reach a participant's browser. get_study returns every other key
  * (supabase: public.participant_config lists them; src/standin/security.test.ts checks the two agree).
+ * The screen-out code reaches a Prolific participant only from end_session, which records why
+ * they were turned away.
  */
-export const SECRET_CONFIG_KEYS = ['prolific_completion_code'] as const satisfies readonly (keyof StudyConfig)[];
+export const SECRET_CONFIG_KEYS = ['prolific_completion_code', 'prolific_screenout_code'] as const satisfies readonly (keyof StudyConfig)[];
 
 export const DEFAULT_STUDY_CONFIG: StudyConfig = {
 	keys: ['s', 'l'],
@@ -65,7 +69,8 @@ export const DEFAULT_STUDY_CONFIG: StudyConfig = {
 			'important features. We compare how quickly people and deep networks can recognize objects from such partial views.</p>'
 	},
 	payment: { amount: 3, currency: 'USD', minutes: 15 },
-	prolific_completion_code: null
+	prolific_completion_code: null,
+	prolific_screenout_code: null
 };
 
 export class StudyConfigError extends Error {}

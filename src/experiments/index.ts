@@ -7,4 +7,4 @@ export { DEFAULT_STUDY_CONFIG, resolveStudyConfig, StudyConfigError, type StudyC
 export { planSession, practiceImageIds, shuffled, type PlannedTrial } from './design.js';
 export { TrialQueue, MemoryStorage, SafeStorage, browserStorage, storageNote, type QueueStatus, type QueueStorage, type RejectedTrial, type StorageFault } from './trial-queue.js';
 export { studyLinks, type StudyLinks } from './links.js';
-export { completionTarget, fallbackCompletionCode, type CompletionTarget } from './completion.js';
+export { completionTarget, fallbackCompletionCode, possibleFallbackCodes, screenOut, type CompletionTarget, type ScreenOut } from './completion.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completionTarget, fallbackCompletionCode } from './completion.js';
+import { completionTarget, fallbackCompletionCode, possibleFallbackCodes, screenOut } from './completion.js';
 import { studyLinks } from './links.js';
 
 describe('study links', () => {
@@ -26,5 +26,28 @@ describe('completion', () => {
 	it('makes a fallback code from sha256("<session>:<confirmed>")', async () => {
 		// checked against node:crypto, an implementation independent of the Web Crypto one used
 		expect(await fallbackCompletionCode('s1', 3)).toBe('L-' + (await import('node:crypto')).createHash('sha256').update('s1:3').digest('hex').slice(0, 10).toUpperCase());
+	});
+	it('lists every fallback code a session\'s participant can hold, one per count of confirmed trials', async () => {
+		const codes = await possibleFallbackCodes('s1', 3);
+		expect(codes).toHaveLength(4);
+		expect(codes[3]).toBe(await fallbackCompletionCode('s1', 3));
+		expect(codes[0]).toBe(await fallbackCompletionCode('s1', 0));
+		expect(await possibleFallbackCodes('s1', 0)).toEqual([await fallbackCompletionCode('s1', 0)]);
+	});
+});
+
+describe('screen-out', () => {
+	it('asks a Prolific participant to return the study with the screen-out code, through Prolific\'s completion URL', () => {
+		const prolific = { platform: 'prolific' as const, workerId: 'P', studyId: 'S', sessionId: 'X' };
+		const out = screenOut(prolific, 'SCR 1');
+		expect(out.code).toBe('SCR 1');
+		expect(out.url).toBe('https://app.prolific.com/submissions/complete?cc=SCR%201');
+		expect(out.instruction).toContain('return the study');
+		expect(screenOut(prolific, null)).toEqual({ instruction: expect.stringContaining('return the study on Prolific'), code: null, url: null });
+	});
+	it('asks an MTurk worker to return the HIT, and gives nothing to hand back in local mode', () => {
+		const mturk = { platform: 'mturk' as const, preview: false as const, workerId: 'W', assignmentId: 'A1', hitId: 'H', turkSubmitTo: null };
+		expect(screenOut(mturk, 'IGNORED')).toEqual({ instruction: expect.stringContaining('return the HIT'), code: null, url: null });
+		expect(screenOut({ platform: 'local' }, 'IGNORED')).toEqual({ instruction: 'You can close this page.', code: null, url: null });
 	});
 });

@@ -3,7 +3,12 @@
  *
  *  1. Browser check (desktop, window at least the stimulus size, refresh rate measured), then
  *     start_session on the server (or resume: the session id is kept per study and worker, and
- *     stored BEFORE start_session is called, so a lost answer or a reload retries the same id).
+ *     stored BEFORE start_session is called, so a lost answer or a reload retries the same id;
+ *     the server also resumes a platform worker's session from another browser or device).
+ *     A refused browser (phone, window too small) and a declined consent are recorded on the
+ *     server (end_session) with the reason; the person is asked to return the study or HIT
+ *     (Prolific: with the study's screen-out code), and may start again: the same session resumes.
+ *     A revisit after completion gets the code and the platform's hand-off again.
  *  2. The trial list is rebuilt from the server's assignment (design.ts), and trials the server
  *     or the local queue already hold are skipped: a reload resumes where the participant left off.
  *  3. Consent, instructions with the participant's keys, fullscreen, practice with feedback,
@@ -21,6 +26,7 @@ import InstructionsPlugin from '@jspsych/plugin-instructions';
 import {
 	DataError,
 	completeSession,
+	endSession,
 	ensureParticipantSignedIn,
 	recordTrials,
 	savedTrialIds,
@@ -30,12 +36,13 @@ import {
 	type MeasuredTrial,
 	type PlatformClient,
 	type PublicStudy,
-	type SessionAssignment
+	type SessionAssignment,
+	type SessionEnd
 } from '../data/index.js';
 import { stableUuid } from '../stimuli/hash.js';
 import type { LoadedStimulusSet } from '../stimuli/load.js';
 import { resolveStudyConfig, type KeyMapping, type StudyConfig } from './config.js';
-import { completionTarget, fallbackCompletionCode, type CompletionTarget } from './completion.js';
+import { completionTarget, fallbackCompletionCode, screenOut, type CompletionTarget, type ScreenOut } from './completion.js';
 import { planSession, type PlannedTrial } from './design.js';
 import RapidCategorizationPlugin, { decodeStimulus } from './plugin-rapid-categorization.js';
 import type { Recruitment } from './recruitment.js';
@@ -43,8 +50,20 @@ import { SafeStorage, TrialQueue, type QueueStatus, type QueueStorage } from './
 
 export type SessionStart =
 	| { kind: 'ready'; session: ParticipantSession }
-	| { kind: 'completed'; code: string; trialsSaved: number }
-	| { kind: 'turned_away'; reason: string };
+	/** Completed before (a reload or a revisit): the code again, and where to hand it in. */
+	| { kind: 'completed'; code: string; trialsSaved: number; target: CompletionTarget }
+	| { kind: 'turned_away'; reason: string; ending: SessionEnding | null };
+
+/** How a person who cannot take part was recorded, and what they are asked to do. */
+export interface SessionEnding {
+	status: 'declined' | 'turned_away';
+	/** What the server stored as the reason (e.g. `phone`, `small window 800x500`), or null. */
+	reason: string | null;
+	/** Return the study (Prolific, with the screen-out code when the study has one) or the HIT (MTurk). */
+	screenOut: ScreenOut;
+	/** Starting again resumes the same session (a declined person may reconsider; a window can be enlarged). */
+	canRetry: boolean;
+}
 
 export interface SessionOptions {
 	client: PlatformClient;
@@ -66,39 +85,85 @@ export interface Completion {
 	target: CompletionTarget;
 }
 
-/** The browser check's findings, stored with the session. */
-async function checkBrowser(display: HTMLElement, config: StudyConfig, simulate?: SessionOptions['simulate']): Promise<Record<string, unknown>> {
+/** The browser check's features that are stored with the session (client_info). */
+const BROWSER_FEATURES = ['width', 'height', 'browser', 'browser_version', 'mobile', 'os', 'vsync_rate'] as const;
+
+/** Why the browser check refused someone: the stored reason (sessions.status_reason) and the sentence shown. */
+export interface BrowserRefusal {
+	reason: string;
+	message: string;
+}
+
+/**
+ * The browser check: first the device (a phone or tablet is refused: reason `phone`), then the
+ * window, which must hold the stimulus with a margin (stimulus_px + 64 on each side). A window
+ * too small shows jsPsych's resize prompt with the actual size; a person who cannot enlarge it is
+ * refused with reason `small window <width>x<height>`.
+ */
+async function checkBrowser(display: HTMLElement, config: StudyConfig, simulate?: SessionOptions['simulate']): Promise<{ browser: Record<string, unknown>; refusal: BrowserRefusal | null }> {
 	const jsPsych = initJsPsych({ display_element: display });
-	let result: Record<string, unknown> = {};
+	const minimum = config.stimulus_px + 64;
+	const found: Record<string, unknown> = {};
+	const keep = (data: Record<string, unknown>) => {
+		for (const feature of BROWSER_FEATURES) if (feature in data) found[feature] = data[feature];
+	};
 	const timeline = [
 		{
 			type: BrowserCheckPlugin,
-			minimum_width: config.stimulus_px + 64,
-			minimum_height: config.stimulus_px + 64,
-			allow_mobile: false,
-			features: ['width', 'height', 'browser', 'browser_version', 'mobile', 'os', 'vsync_rate'],
-			window_resize_message: `<p>Please make your browser window larger: the experiment needs at least ${config.stimulus_px + 64} x ${config.stimulus_px + 64} pixels.</p><p>Width: <span id="browser-check-min-width"></span>, height: <span id="browser-check-min-height"></span>.</p>`,
-			exclusion_message: () => '<p>This study runs on a desktop or laptop computer with a keyboard. Please open it there.</p>',
-			on_finish: (data: Record<string, unknown>) => (result = data)
+			features: ['browser', 'browser_version', 'mobile', 'os', 'vsync_rate'],
+			inclusion_function: (data: Record<string, unknown>) => data.mobile !== true,
+			exclusion_message: () => '',
+			on_finish: keep
+		},
+		{
+			type: BrowserCheckPlugin,
+			features: ['width', 'height'],
+			minimum_width: minimum,
+			minimum_height: minimum,
+			window_resize_message: `<p>Please make your browser window larger: the experiment needs at least ${minimum} x ${minimum} pixels.</p><p>Your window is <span id="browser-check-actual-width"></span> x <span id="browser-check-actual-height"></span> pixels.</p>`,
+			resize_fail_button_text: 'I cannot make the window any larger',
+			exclusion_message: () => '',
+			on_finish: keep
 		}
 	];
 	if (simulate) await jsPsych.simulate(timeline, simulate, { default: { data: { mobile: false } } });
 	else await jsPsych.run(timeline);
-	if (result.mobile === true) throw new TurnedAway('This study runs on a desktop or laptop computer with a keyboard.');
-	return result;
+	display.innerHTML = '';
+	if (found.mobile === true) return { browser: found, refusal: { reason: 'phone', message: 'This study runs on a desktop or laptop computer with a keyboard, not on a phone or tablet.' } };
+	const width = Number(found.width);
+	const height = Number(found.height);
+	if (width < minimum || height < minimum) {
+		return {
+			browser: found,
+			refusal: { reason: `small window ${width}x${height}`, message: `Your browser window is ${width} x ${height} pixels, and this study needs at least ${minimum} x ${minimum}.` }
+		};
+	}
+	return { browser: found, refusal: null };
 }
 
-class TurnedAway extends Error {}
+/** Thrown by run() when the person does not consent (the session is recorded as declined). */
+class TurnedAway extends Error {
+	constructor(
+		message: string,
+		readonly ending: SessionEnding | null = null
+	) {
+		super(message);
+	}
+}
 
 function sessionKey(study: PublicStudy, recruitment: SessionOptions['recruitment']): string {
 	const who = recruitment.platform === 'local' ? 'local' : `${recruitment.platform}:${recruitment.workerId}`;
 	return `slp:session:${study.slug}:${who}`;
 }
 
-/** What is kept under the session key: the session id and the browser check it passed. */
+/**
+ * What is kept under the session key: the session id and the browser check's findings, and
+ * whether it passed (a refused browser checks again next time, under the same session id).
+ */
 interface StoredSession {
 	id: string;
 	browser: Record<string, unknown>;
+	passed: boolean;
 }
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
@@ -107,19 +172,30 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 function readStoredSession(storage: SafeStorage, key: string): StoredSession | null {
 	const text = storage.getItem(key);
 	if (!text) return null;
-	if (new RegExp(`^${UUID.source}$`, 'i').test(text)) return { id: text, browser: {} }; // a bare id (before browser checks were kept)
+	if (new RegExp(`^${UUID.source}$`, 'i').test(text)) return { id: text, browser: {}, passed: true }; // a bare id (before browser checks were kept)
 	try {
 		const value = JSON.parse(text) as Partial<StoredSession>;
 		if (typeof value.id === 'string' && UUID.test(value.id)) {
 			const browser = typeof value.browser === 'object' && value.browser !== null && !Array.isArray(value.browser) ? value.browser : {};
-			return { id: value.id, browser };
+			return { id: value.id, browser, passed: value.passed !== false };
 		}
 	} catch {
 		// damaged: fall through to what can be found in it
 	}
 	storage.noteCorrupt();
 	const id = UUID.exec(text)?.[0];
-	return id ? { id, browser: {} } : null;
+	return id ? { id, browser: {}, passed: true } : null;
+}
+
+/** Records on the server that the session ended without completion; null when that fails (the page still says what to do). */
+async function recordEnding(options: SessionOptions, sessionId: string, status: SessionEnding['status'], reason: string | null): Promise<SessionEnding> {
+	let stored: SessionEnd | null = null;
+	try {
+		stored = await endSession(options.client, sessionId, status, reason);
+	} catch {
+		stored = null; // offline or refused: the instruction stands, without the screen-out code
+	}
+	return { status, reason, screenOut: screenOut(options.recruitment, stored?.screenout_code ?? null), canRetry: true };
 }
 
 export class ParticipantSession {
@@ -136,7 +212,11 @@ export class ParticipantSession {
 		readonly browser: Record<string, unknown>
 	) {}
 
-	/** Signs in, checks the browser, starts or resumes the session on the server. */
+	/**
+	 * Signs in, checks the browser, starts or resumes the session on the server. A browser the
+	 * check refuses still starts (or resumes) the session, which is then recorded as turned away
+	 * with the reason, so the researcher sees it; the next start checks again under the same id.
+	 */
 	static async start(options: SessionOptions, display: HTMLElement): Promise<SessionStart> {
 		const { client, study, recruitment } = options;
 		const config = resolveStudyConfig(study.config);
@@ -145,13 +225,11 @@ export class ParticipantSession {
 		const storage = SafeStorage.of(options.storage);
 		const key = sessionKey(study, recruitment);
 		let stored = readStoredSession(storage, key);
-		if (!stored) {
-			try {
-				stored = { id: crypto.randomUUID(), browser: await checkBrowser(display, config, options.simulate) };
-			} catch (error) {
-				if (error instanceof TurnedAway) return { kind: 'turned_away', reason: error.message };
-				throw error;
-			}
+		let refusal: BrowserRefusal | null = null;
+		if (!stored || !stored.passed) {
+			const check = await checkBrowser(display, config, options.simulate);
+			refusal = check.refusal;
+			stored = { id: stored?.id ?? crypto.randomUUID(), browser: check.browser, passed: refusal === null };
 			// kept before start_session, so that a lost answer or a reload retries this same id
 			storage.setItem(key, JSON.stringify(stored));
 		}
@@ -173,9 +251,9 @@ export class ParticipantSession {
 		} catch (error) {
 			if (error instanceof DataError && (error.hint === 'already_participated' || error.hint === 'study_not_open')) storage.setItem(key, '');
 			if (error instanceof DataError && error.hint === 'already_participated') {
-				return { kind: 'turned_away', reason: 'Our records show that you have already taken part in this study. Thank you! You cannot take part a second time.' };
+				return { kind: 'turned_away', reason: 'Our records show that you have already taken part in this study. Thank you! You cannot take part a second time.', ending: null };
 			}
-			if (error instanceof DataError && error.hint === 'study_not_open') return { kind: 'turned_away', reason: 'This study is not taking participants at the moment.' };
+			if (error instanceof DataError && error.hint === 'study_not_open') return { kind: 'turned_away', reason: 'This study is not taking participants at the moment.', ending: null };
 			throw error;
 		}
 		// the server's id: the same as ours, or the session it already holds for this participant
@@ -186,8 +264,11 @@ export class ParticipantSession {
 				// Local mode: a finished try-out starts afresh next time.
 				storage.setItem(key, '');
 			}
-			return { kind: 'completed', code: assignment.completion_code, trialsSaved: 0 };
+			// a revisit: the code again, and the same hand-off (MTurk's submit form, Prolific's redirect)
+			const target = completionTarget(recruitment, assignment.completion_code, assignment.prolific_completion_code ?? null);
+			return { kind: 'completed', code: assignment.completion_code, trialsSaved: assignment.trials_saved ?? 0, target };
 		}
+		if (refusal) return { kind: 'turned_away', reason: refusal.message, ending: await recordEnding(options, sessionId, 'turned_away', refusal.reason) };
 
 		const plan = planSession(options.set.manifest, config, assignment.latin_row, assignment.order_seed);
 		const trialIds = await Promise.all(plan.map((t) => stableUuid(sessionId, t.trial_index)));
@@ -237,7 +318,7 @@ export class ParticipantSession {
 				simulation_options: { data: { response: 0 } }, // a simulated participant consents
 				on_finish: (data: { response: number }) => {
 					consented = data.response === 0;
-					if (!consented) jsPsych.abortExperiment('<p>You chose not to take part. You can close this page.</p>');
+					if (!consented) jsPsych.abortExperiment('');
 				}
 			});
 			timeline.push({
@@ -289,7 +370,7 @@ export class ParticipantSession {
 		timeline.push({ type: HtmlButtonResponsePlugin, stimulus: `<div style="max-width:40rem;text-align:left">${config.texts.debrief}</div>`, choices: ['Finish'] });
 		if (this.options.simulate) await jsPsych.simulate(timeline as never, this.options.simulate);
 		else await jsPsych.run(timeline as never);
-		if (!consented) throw new TurnedAway('You chose not to take part. You can close this page.');
+		if (!consented) throw new TurnedAway('You chose not to take part. Thank you for considering it.', await recordEnding(this.options, this.sessionId, 'declined', null));
 		if (document.fullscreenElement) await document.exitFullscreen().catch(() => undefined);
 	}
 
