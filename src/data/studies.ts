@@ -19,7 +19,8 @@ export async function getMyStudy(client: PlatformClient, slug: string): Promise<
 export interface StudyChanges {
 	title?: string;
 	description?: string;
-	config?: Record<string, unknown>;
+	/** The whole config (src/experiments/config.ts StudyConfig), checked before it is sent. */
+	config?: object;
 	status?: StudyStatus;
 	hidden_at?: string | null;
 }

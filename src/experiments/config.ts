@@ -174,6 +174,9 @@ const KEY_PATTERN = /^[a-z0-9]$/;
 export const PROLIFIC_CODE_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 const CURRENCY_PATTERN = /^[A-Z]{3}$/;
 
+/** A value as a sentence shows it: JSON, or "nothing" for an empty field. */
+const shown = (value: unknown) => (value === null || value === undefined ? 'nothing' : JSON.stringify(value));
+
 /** The known keys of each nested object of the config, to refuse a misspelt one by name. */
 const NESTED = ['timing', 'texts', 'payment'] as const;
 
@@ -208,7 +211,7 @@ export function studyConfigProblems(raw: unknown): StudyProblem[] {
 	const integer = (field: keyof typeof STUDY_FIELD_LABELS, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): boolean => {
 		if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
 			const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
-			add(field, `${label(field)} must be a whole number ${range} (got ${JSON.stringify(value)}).`);
+			add(field, `${label(field)} must be a whole number ${range} (got ${shown(value)}).`);
 			return false;
 		}
 		return true;
@@ -255,7 +258,7 @@ export function studyConfigProblems(raw: unknown): StudyProblem[] {
 	}
 	const { amount, currency, minutes } = config.payment;
 	if (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0 || amount > STUDY_LIMITS.amountMax) {
-		add('payment.amount', `${label('payment.amount')} must be an amount from 0 to ${STUDY_LIMITS.amountMax} (got ${JSON.stringify(amount)}).`);
+		add('payment.amount', `${label('payment.amount')} must be an amount from 0 to ${STUDY_LIMITS.amountMax} (got ${shown(amount)}).`);
 	} else if (Math.abs(Math.round(amount * 100) - amount * 100) > 1e-6) {
 		add('payment.amount', `${label('payment.amount')} must have at most two decimals, e.g. 3.50 (got ${amount}).`);
 	}

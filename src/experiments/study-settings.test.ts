@@ -57,6 +57,7 @@ describe('study config: each field', () => {
 		expect(problem({ practice_trials: -1 })).toEqual({ field: 'practice_trials', message: 'Practice trials must be a whole number of at least 0 (got -1).' });
 		expect(problem({ images_per_session: 0 })).toEqual({ field: 'images_per_session', message: 'Images per participant must be a whole number of at least 1 (got 0).' });
 		expect(studyConfigProblems({ practice_trials: 0, images_per_session: null })).toEqual([]);
+		expect(problem({ blocks: null }).message).toBe('Blocks must be a whole number of at least 1 (got nothing).'); // an emptied field
 	});
 	it('timings: whole ms, fixation min <= max < 60 s, a stimulus of at least 1 ms, a response window no shorter than the stimulus', () => {
 		expect(problem({ timing: { fixation_min_ms: 2000 } })).toEqual({
