@@ -5,6 +5,10 @@
  * 400 ms, response window 550 ms from stimulus onset, 256 px stimuli on white, $3.00 for ~10-15 min.
  */
 
+/** Which MTurk a study recruits on (links.ts MTURK_SITES). */
+export const MTURK_MODES = ['sandbox', 'live'] as const;
+export type MturkMode = (typeof MTURK_MODES)[number];
+
 export interface StudyConfig {
 	/** Keys [first, second]; even Latin-square rows answer "animal" with the first (counterbalanced). */
 	keys: [string, string];
@@ -60,9 +64,6 @@ export interface StudyConfig {
 	prolific_screenout_code: string | null;
 }
 
-export const MTURK_MODES = ['sandbox', 'live'] as const;
-export type MturkMode = (typeof MTURK_MODES)[number];
-
 /**
  * Config keys that never reach a participant's browser. get_study returns every other key
  * (supabase: public.participant_config lists them; src/standin/security.test.ts checks the two agree).
@@ -81,6 +82,7 @@ export const DEFAULT_STUDY_CONFIG: StudyConfig = {
 	images_per_session: null,
 	timing: { fixation_min_ms: 1100, fixation_max_ms: 1600, stimulus_ms: 400, response_window_ms: 550, feedback_ms: 1000 },
 	stimulus_px: 256,
+	mturk_mode: 'sandbox',
 	texts: {
 		consent_title: 'Consent to take part',
 		consent:
@@ -96,7 +98,6 @@ export const DEFAULT_STUDY_CONFIG: StudyConfig = {
 			'Thank you! The pictures revealed only part of each photo, chosen by where people or models find the most ' +
 			'important features. We compare how quickly people and deep networks can recognize objects from such partial views.'
 	},
-	mturk_mode: 'sandbox',
 	payment: { amount: 3, currency: 'USD', minutes: 15 },
 	prolific_completion_code: null,
 	prolific_screenout_code: null
