@@ -34,6 +34,7 @@ test('a researcher creates a study from the demo set and gets its links', async 
 	await form.getByLabel('Title').fill('Pilot of the week');
 	await form.getByLabel('Short name for the link').fill('pilot-week');
 	await form.getByLabel('Images per participant').fill('20');
+	await form.getByLabel('Blocks').fill('2'); // 10 images a block: one per reveal level of the demo set
 	await form.getByRole('button', { name: 'Create and open' }).click();
 	const links = page.getByTestId('study-links');
 	await expect(links.getByTestId('participant-link')).toHaveText(/\/study\/pilot-week$/);
@@ -43,10 +44,10 @@ test('a researcher creates a study from the demo set and gets its links', async 
 	// the link works for participants
 	await page.goto('/study/pilot-week');
 	await expect(page.getByTestId('study-title')).toHaveText('Pilot of the week');
-	// a taken name is refused with a clear message
+	// a taken name is refused with a sentence naming the study that has it
 	await page.goto('/dashboard');
 	await page.getByTestId('new-study').getByLabel('Title').fill('Again');
 	await page.getByTestId('new-study').getByLabel('Short name for the link').fill('pilot-week');
 	await page.getByTestId('new-study').getByRole('button', { name: 'Create and open' }).click();
-	await expect(page.getByTestId('dashboard-error')).toContainText('Could not create the study: duplicate key');
+	await expect(page.getByTestId('new-study-problem')).toHaveText('The short name "pilot-week" is already used by your study "Pilot of the week". Choose another short name.');
 });

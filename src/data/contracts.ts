@@ -9,7 +9,8 @@ import type { Category } from '../stimuli/task.js';
 import type { Block } from './trial-fields.js';
 
 export type Platform = 'mturk' | 'prolific' | 'local';
-export type StudyStatus = 'draft' | 'live' | 'closed';
+/** public.study_status: draft (only its owner tries it), live, paused (no new participants for now), closed. */
+export type StudyStatus = 'draft' | 'live' | 'paused' | 'closed';
 /** How a session stands (the enum public.session_status): in progress, completed, no consent, refused by the browser check. */
 export type SessionStatus = 'started' | 'completed' | 'declined' | 'turned_away';
 /** The task's answers: one definition, in src/stimuli (config.ts, task.ts). */

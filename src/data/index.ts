@@ -5,6 +5,8 @@ export * from './columns.js';
 export { createPlatformClient, DataError, type ClientOptions, type PlatformClient } from './client.js';
 export * from './participants.js';
 export * from './researchers.js';
+export * from './studies.js';
+export * from './study-errors.js';
 export * from './results.js';
 export * from './stimulus-sets.js';
 export * from './model-runs.js';

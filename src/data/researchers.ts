@@ -1,6 +1,7 @@
 /** What a researcher's dashboard calls: sign-in and their own studies. */
 import { fail, query, type PlatformClient } from './client.js';
 import type { StudyStatus } from './contracts.js';
+import { explainStudyError } from './study-errors.js';
 
 export async function signInResearcher(client: PlatformClient, email: string, password: string): Promise<string> {
 	const { data, error } = await client.auth.signInWithPassword({ email, password });
@@ -24,14 +25,18 @@ export interface StudySummary {
 	id: string;
 	slug: string;
 	title: string;
+	description: string;
 	status: StudyStatus;
 	stimulus_set_id: string;
 	config: Record<string, unknown>;
 	created_at: string;
+	/** When the researcher deleted (hid) the study; null while shown. Its data stay. */
+	hidden_at: string | null;
 }
 
-const STUDY_COLUMNS = 'id, slug, title, status, stimulus_set_id, config, created_at';
+export const STUDY_COLUMNS = 'id, slug, title, description, status, stimulus_set_id, config, created_at, hidden_at';
 
+/** The signed-in researcher's studies, newest first, hidden (deleted) ones included: the dashboard lists those apart. */
 export function listMyStudies(client: PlatformClient): Promise<StudySummary[]> {
 	return query<StudySummary[]>(client.from('studies').select(STUDY_COLUMNS).order('created_at', { ascending: false }));
 }
@@ -42,11 +47,12 @@ export interface NewStudy {
 	description?: string;
 	stimulusSetId: string;
 	config?: Record<string, unknown>;
-	status?: 'draft' | 'live';
+	status?: StudyStatus;
 }
 
+/** A new study; a taken or malformed short name or title is refused with a sentence (explainStudyError). */
 export function createStudy(client: PlatformClient, study: NewStudy): Promise<StudySummary> {
-	return query<StudySummary>(
+	return explainStudyError(client, study, query<StudySummary>(
 		client
 			.from('studies')
 			.insert({
@@ -59,7 +65,7 @@ export function createStudy(client: PlatformClient, study: NewStudy): Promise<St
 			})
 			.select(STUDY_COLUMNS)
 			.single()
-	);
+	));
 }
 
 export interface StudyProgress {

@@ -27,11 +27,12 @@ describe('study config', () => {
 		expect(config.keys).toEqual(['s', 'l']);
 	});
 	it('refuses bad settings, naming the field', () => {
-		expect(() => resolveStudyConfig({ keyz: [] })).toThrow('unknown study config field "keyz"');
+		// each rule's sentence: study-settings.test.ts
+		expect(() => resolveStudyConfig({ keyz: [] })).toThrow('unknown field "keyz"');
 		expect(() => resolveStudyConfig({ keys: ['s', 's'] })).toThrow(StudyConfigError);
-		expect(() => resolveStudyConfig({ blocks: 0 })).toThrow('blocks must be at least 1');
-		expect(() => resolveStudyConfig({ timing: { fixation_min_ms: 2000 } })).toThrow('fixation_min_ms must not exceed');
-		expect(() => resolveStudyConfig({ timing: { response_window_ms: 300 } })).toThrow('response_window_ms must be at least');
+		expect(() => resolveStudyConfig({ blocks: 0 })).toThrow('Blocks must be a whole number of at least 1 (got 0).');
+		expect(() => resolveStudyConfig({ timing: { fixation_min_ms: 2000 } })).toThrow('Shortest fixation (ms) (2000) must not exceed');
+		expect(() => resolveStudyConfig({ timing: { response_window_ms: 300 } })).toThrow('Response window (ms) (300) must be at least');
 	});
 });
 

@@ -10,7 +10,7 @@
  */
 import { seededRandom } from '../stimuli/random.js';
 import type { StimulusSetManifest } from '../stimuli/manifest.js';
-import type { StudyConfig } from './config.js';
+import { imagesPerBlock, type StudyConfig } from './config.js';
 
 export interface PlannedTrial {
 	/** Position in the session, 0-based, practice first. */
@@ -75,7 +75,7 @@ export function planSession(manifest: StimulusSetManifest, config: StudyConfig, 
 		mainIds.map((imageId, i) => ({ imageId, level: (i + latinRow) % levels })),
 		seededRandom('trial-order', orderSeed)
 	);
-	const perBlock = Math.ceil(main.length / config.blocks);
+	const perBlock = imagesPerBlock(main.length, config.blocks);
 	const trials: PlannedTrial[] = [];
 	const add = (block: 'practice' | 'main', blockNumber: number, imageId: string, level: number) => {
 		const s = stimulus(imageId, level);

@@ -4,7 +4,12 @@
  */
 export { recruitmentFromUrl, RecruitmentError, MTURK_PREVIEW_ASSIGNMENT, type Recruitment } from './recruitment.js';
 export { DEFAULT_STUDY_CONFIG, resolveStudyConfig, StudyConfigError, type StudyConfig, type KeyMapping } from './config.js';
+export {
+	studyConfigProblems, studyDesignProblems, studyConfigWarnings, studySlugProblem, studyTitleProblem, suggestSlug, mainImageCount,
+	STUDY_FIELD_LABELS, MTURK_MODES, type MturkMode, type StudyField, type StudyProblem, type StudySetSize
+} from './config.js';
+export { renderStudyText, consentText } from './study-text.js';
 export { planSession, practiceImageIds, shuffled, type PlannedTrial } from './design.js';
 export { TrialQueue, MemoryStorage, SafeStorage, browserStorage, storageNote, type QueueStatus, type QueueStorage, type RejectedTrial, type StorageFault } from './trial-queue.js';
-export { studyLinks, type StudyLinks } from './links.js';
+export { studyLinks, insecureOriginWarning, MTURK_SITES, type StudyLinks } from './links.js';
 export { completionTarget, fallbackCompletionCode, possibleFallbackCodes, screenOut, type CompletionTarget, type ScreenOut } from './completion.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { completionTarget, fallbackCompletionCode, possibleFallbackCodes, screenOut } from './completion.js';
-import { studyLinks } from './links.js';
+import { insecureOriginWarning, studyLinks } from './links.js';
 
 describe('study links', () => {
 	it('give the participant link, MTurk ExternalQuestion XML and the Prolific URL', () => {
@@ -10,10 +10,37 @@ describe('study links', () => {
 		expect(links.mturkExternalQuestion).toContain('ExternalQuestion.xsd');
 		expect(links.prolific).toBe('https://lab.example.org/study/demo?PROLIFIC_PID={{%PROLIFIC_PID%}}&STUDY_ID={{%STUDY_ID%}}&SESSION_ID={{%SESSION_ID%}}');
 	});
+	it('point at the MTurk of the study\'s mode: the sandbox unless it is switched to live', () => {
+		const sandbox = studyLinks('https://lab.example.org', 'demo');
+		expect(sandbox.mturkMode).toBe('sandbox');
+		expect(sandbox.mturk).toEqual({
+			requester: 'https://requestersandbox.mturk.com', worker: 'https://workersandbox.mturk.com',
+			api: 'https://mturk-requester-sandbox.us-east-1.amazonaws.com', submit: 'https://workersandbox.mturk.com/mturk/externalSubmit'
+		});
+		const live = studyLinks('https://lab.example.org', 'demo', 'live');
+		expect(live.mturk).toEqual({
+			requester: 'https://requester.mturk.com', worker: 'https://worker.mturk.com',
+			api: 'https://mturk-requester.us-east-1.amazonaws.com', submit: 'https://www.mturk.com/mturk/externalSubmit'
+		});
+		expect(live.mturkExternalQuestion).toBe(sandbox.mturkExternalQuestion);
+		// completion.ts posts to the submit host of either mode
+		for (const links of [sandbox, live]) {
+			const host = new URL(links.mturk.submit).origin;
+			expect(completionTarget({ ...mturk, turkSubmitTo: host }, 'C', null)).toMatchObject({ kind: 'mturk', action: links.mturk.submit });
+		}
+	});
+	it('warn when the public address is not https', () => {
+		expect(insecureOriginWarning('https://lab.example.org')).toBeNull();
+		expect(insecureOriginWarning('http://lab.example.org')).toBe(
+			'This platform is served over http, not https (http://lab.example.org): MTurk refuses an ExternalURL that is not https, and Prolific participants would see an insecure page. Serve it behind HTTPS before recruiting.');
+		expect(insecureOriginWarning('http://localhost:5173')).toMatch(/not https \(http:\/\/localhost:5173\).*fine for trying the study on this computer/);
+		expect(insecureOriginWarning('not a url')).toBe('The public address "not a url" is not a URL: the study\'s links will not work.');
+	});
 });
 
+const mturk = { platform: 'mturk' as const, preview: false as const, workerId: 'W', assignmentId: 'A1', hitId: 'H', turkSubmitTo: 'https://workersandbox.mturk.com' };
+
 describe('completion', () => {
-	const mturk = { platform: 'mturk' as const, preview: false as const, workerId: 'W', assignmentId: 'A1', hitId: 'H', turkSubmitTo: 'https://workersandbox.mturk.com' };
 	it('posts to MTurk\'s external submit, only on MTurk hosts', () => {
 		expect(completionTarget(mturk, 'CODE', null)).toEqual({ kind: 'mturk', action: 'https://workersandbox.mturk.com/mturk/externalSubmit', fields: { assignmentId: 'A1', completion_code: 'CODE' } });
 		expect(completionTarget({ ...mturk, turkSubmitTo: 'https://evil.example.com' }, 'CODE', null)).toEqual({ kind: 'none' });

@@ -65,7 +65,7 @@ begin
     from public.images i cross join (values (0, 0.1::float8), (1, 1.0::float8)) as l(idx, reveal)
    where i.set_id = v_set;
   insert into public.studies (slug, owner_id, title, stimulus_set_id, status)
-  values (p_slug, p_owner, 'Study ' || p_slug, v_set, p_status) returning id into v_study;
+  values (p_slug, p_owner, 'Study ' || p_slug, v_set, p_status::public.study_status) returning id into v_study;
   return v_study;
 end $$;
 
