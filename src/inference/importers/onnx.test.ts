@@ -18,6 +18,7 @@ import { rgbFromPng } from '../../stimuli/png.js';
 import { defaultModelDir } from '../model-dir.js';
 import { folderModelHandler, useFastestNodeBackend } from '../node.js';
 import { preprocessBatch } from '../preprocess.js';
+import { withWasmBridges } from '../wasm-bridge.js';
 import { folderSaveHandler } from './model-folder.js';
 import { importOnnx, loadOnnxGraphModel, OnnxImportError, type ImportedModel } from './onnx.js';
 import { onnxProtoDescriptor } from './onnx-proto-build.js';
@@ -64,12 +65,14 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** Imports `spec`, runs it and ONNX Runtime on the same random batch, and compares every output. */
-async function compareWithOrt(spec: ModelSpec, options: { batch?: number; tol?: number } = {}): Promise<ImportedModel> {
+async function compareWithOrt(spec: ModelSpec, options: { batch?: number; tol?: number; nhwcInput?: boolean } = {}): Promise<ImportedModel> {
 	const bytes = writeOnnx(spec);
 	const imported = await importOnnx(bytes);
-	const [n, c, h, w] = spec.input.shape.map((d) => (typeof d === 'number' ? d : (options.batch ?? 2)));
+	const dims = spec.input.shape.map((d) => (typeof d === 'number' ? d : (options.batch ?? 2)));
+	const [n, c, h, w] = options.nhwcInput ? [dims[0], dims[3], dims[1], dims[2]] : dims;
 	const nhwc = tf.tensor(random(n! * c! * h! * w!, seed++), [n!, h!, w!, c!]);
-	const nchw = tf.transpose(nhwc, [0, 3, 1, 2]);
+	// what ONNX Runtime gets: the same images in the file's own layout
+	const nchw = options.nhwcInput ? nhwc.clone() : tf.transpose(nhwc, [0, 3, 1, 2]);
 	const names = spec.outputs.map((o) => o.name);
 	try {
 		const ref = await reference(bytes, spec.input.name, nchw, names);
@@ -184,8 +187,21 @@ describe('operators against ONNX Runtime', () => {
 			{ op: 'Transpose', inputs: ['seq'], outputs: ['seqT'], attributes: { perm: { ints: [0, 2, 1] } } },
 			{ op: 'MatMul', inputs: ['seq', 'seqT'], outputs: ['gram'] } // batched
 		];
-		const inits = [weight('fcW', [6, 3]), weight('fcB', [6]), weight('fc2W', [6, 4]), weight('mmW', [4, 7]), ints64('tokens', [0, 3, -1]), weight('seqW', [12, 5])];
+		// two tensors in the typed fields (float_data, int64_data) rather than raw_data
+		const inits = [{ ...weight('fcW', [6, 3]), field: 'typed' as const }, weight('fcB', [6]), weight('fc2W', [6, 4]), weight('mmW', [4, 7]), { ...ints64('tokens', [0, 3, -1]), field: 'typed' as const }, weight('seqW', [12, 5])];
 		await compareWithOrt(model(3, 3, 4, nodes, inits, ['mm', 'seqOut', 'gram']));
+	});
+
+	it('an NHWC input (as tf2onnx writes it) is used as it comes', async () => {
+		const nodes: NodeSpec[] = [
+			{ op: 'Transpose', inputs: ['image'], outputs: ['nchw'], attributes: { perm: { ints: [0, 3, 1, 2] } } },
+			{ op: 'Conv', inputs: ['nchw', 'w'], outputs: ['c'], attributes: { pads: { ints: [1, 1, 1, 1] } } },
+			{ op: 'Relu', inputs: ['c'], outputs: ['r'] },
+			{ op: 'Transpose', inputs: ['r'], outputs: ['out'], attributes: { perm: { ints: [0, 2, 3, 1] } } }
+		];
+		const spec: ModelSpec = { opset: 13, input: { name: 'image', shape: ['N', 6, 5, 3] }, outputs: [{ name: 'out' }], nodes, initializers: [weight('w', [4, 3, 3, 3])] };
+		const imported = await compareWithOrt(spec, { nhwcInput: true });
+		expect(imported).toMatchObject({ sourceLayout: 'NHWC', inputSize: { height: 6, width: 5 }, channels: 3, outputShape: [6, 5, 4] });
 	});
 
 	it('Flatten, Reshape from Shape arithmetic, Transpose, Concat, Split, Slice, Gather, Unsqueeze, Squeeze, Constant, Identity, Dropout', async () => {
@@ -363,7 +379,7 @@ describe('the imported model', () => {
 		const gradient = tf.grad(logit)(x);
 		const g = gradient.dataSync();
 		expect(g.every(Number.isFinite)).toBe(true);
-		expect(Math.max(...g) - Math.min(...g)).toBeGreaterThan(1e-4);
+		expect(g.reduce((m, v) => Math.max(m, v), -Infinity) - g.reduce((m, v) => Math.min(m, v), Infinity)).toBeGreaterThan(1e-4);
 		// central differences in float32 at a few pixels, eps 1e-2
 		const values = x.dataSync();
 		for (const i of [0, 37, 100, 191]) {
@@ -556,6 +572,22 @@ describe.skipIf(noSqueezeNet)(`SqueezeNet 1.1 exported as ONNX from the upstream
 			expect(maxAbsDiff(y!.dataSync(), output.data)).toBeLessThan(1e-5 * largest);
 			y!.dispose();
 		}
+	});
+
+	it('has a saliency map on WASM (gradient of the top logit w.r.t. the input): finite and not constant', async () => {
+		const photo = rgbFromPng(readFileSync(path.join('static/stimuli/photos', 'koala.png')));
+		const x = preprocessBatch([photo], 224, { scale: 'mean-std', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], channels: 'rgb' });
+		const g = await withWasmBridges(async () => {
+			const gradient = tf.grad((input: tf.Tensor) => imported.model.execute(input, ['logits'])[0]!.max(1).sum())(x);
+			const data = await gradient.data();
+			gradient.dispose();
+			return data;
+		});
+		expect(g.length).toBe(224 * 224 * 3);
+		expect(g.every(Number.isFinite)).toBe(true);
+		expect(g.reduce((m, v) => Math.max(m, Math.abs(v)), 0)).toBeGreaterThan(0);
+		expect(new Set(g).size).toBeGreaterThan(1000);
+		x.dispose();
 	});
 
 	it('agrees with ONNX Runtime on demo photos (logits within 1e-3, probabilities within 1e-5, same top-1)', async () => {
