@@ -84,6 +84,8 @@ export class OnnxGraphModel {
 	private readonly constants = new Map<string, Value>();
 	/** tensors made from constants once, owned by the model (transposed filters, folded batch norms) */
 	private readonly prepared = new Map<string, tf.Tensor>();
+	/** value name -> index of the last node that reads it: its tensors are freed right after that node */
+	private readonly lastUse = new Map<string, number>();
 	private disposed = false;
 
 	constructor(topology: OnnxGraphTopology, weights: tf.NamedTensorMap) {
@@ -98,7 +100,10 @@ export class OnnxGraphModel {
 				host: tensor.dtype === 'int32' || small ? { data: Array.from(tensor.dataSync()), shape: tensor.shape.slice(), dtype: tensor.dtype === 'int32' ? 'int32' : 'float32' } : null
 			});
 		}
-		for (const node of topology.nodes) if (!(node.op in OPS)) throw new OnnxGraphError(`node "${node.name}" has operator type "${node.op}", which the ONNX importer does not support`);
+		topology.nodes.forEach((node, index) => {
+			if (!(node.op in OPS)) throw new OnnxGraphError(`node "${node.name}" has operator type "${node.op}", which the ONNX importer does not support`);
+			for (const name of node.inputs) this.lastUse.set(name, index);
+		});
 	}
 
 	/** The NHWC input [N, H, W, C] -> the graph's first output (in ONNX's layout). */
@@ -116,7 +121,7 @@ export class OnnxGraphModel {
 			values.set(input.name, { tensor: x.toFloat(), nhwc: input.layout === 'NCHW', host: null });
 			const wanted = new Set(outputs);
 			const missing = () => outputs.filter((name) => !values.has(name));
-			for (const node of this.topology.nodes) {
+			for (const [index, node] of this.topology.nodes.entries()) {
 				if (missing().length === 0) break;
 				const args = node.inputs.map((name) => {
 					if (name === '') return null;
@@ -134,6 +139,13 @@ export class OnnxGraphModel {
 				node.outputs.forEach((name, i) => {
 					if (name !== '' && results[i]) values.set(name, results[i]!);
 				});
+				// free what no later node reads (tidy would keep every activation until the end; the gradient tape keeps its own copies)
+				for (const name of new Set(node.inputs)) {
+					if (this.lastUse.get(name) !== index || this.constants.has(name) || name === input.name || wanted.has(name)) continue;
+					const value = values.get(name);
+					if (value) tf.dispose([value.tensor, value.onnxForm].filter((t): t is tf.Tensor => !!t));
+					values.delete(name);
+				}
 			}
 			const notMade = missing();
 			if (notMade.length > 0) throw new OnnxGraphError(`the graph makes no value named ${notMade.map((n) => `"${n}"`).join(', ')}`);
@@ -217,7 +229,7 @@ function nhwcTensor(value: Value, node: OnnxGraphNode): tf.Tensor4D {
 	if (value.nhwc) return value.tensor as tf.Tensor4D;
 	const t = toTensor(value, true);
 	if (t.rank !== 4) throw new OnnxGraphError(`node "${node.name}" (${node.op}) needs a 4-D NCHW input, not one of shape [${t.shape.join(', ')}] (only 2-D images are supported)`);
-	return tf.transpose(t, TO_NHWC) as tf.Tensor4D;
+	return tf.transpose(t as tf.Tensor4D, TO_NHWC);
 }
 
 /** The ONNX shape of a value. */
@@ -361,10 +373,10 @@ const conv: Op = (args, node, model) => {
 		const filter = model.prepare(wKey, () => tf.transpose(w.tensor!, [2, 3, 1, 0])) as tf.Tensor4D;
 		const xs = tf.split(xp, group, 3);
 		const fs = tf.split(filter, group, 3);
-		y = tf.concat(xs.map((xg, g) => tf.conv2d(xg, fs[g]!, strides, 'valid', 'NHWC', dilations)), 3);
+		y = tf.concat(xs.map((xg, g) => tf.conv2d(xg as tf.Tensor4D, fs[g] as tf.Tensor4D, strides, 'valid', 'NHWC', dilations)), 3);
 	}
-	if (args[2]) y = tf.add(y, toTensor(args[2], true));
-	return [tensorValue(y, true)];
+	const out = args[2] ? tf.add(y, toTensor(args[2], true)) : y;
+	return [tensorValue(out, true)];
 };
 
 /** ONNX pool output size, ceil_mode as ONNX Runtime computes it (a window must start inside the input or its leading pad). */

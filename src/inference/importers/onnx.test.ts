@@ -377,7 +377,7 @@ describe('the imported model', () => {
 		const x = tf.tensor4d(random(8 * 8 * 3, 7, 0, 1), [1, 8, 8, 3]);
 		const logit = (input: tf.Tensor) => m.predict(input).slice([0, 2], [1, 1]).sum();
 		const gradient = tf.grad(logit)(x);
-		const g = gradient.dataSync();
+		const g = Float32Array.from(gradient.dataSync());
 		expect(g.every(Number.isFinite)).toBe(true);
 		expect(g.reduce((m, v) => Math.max(m, v), -Infinity) - g.reduce((m, v) => Math.min(m, v), Infinity)).toBeGreaterThan(1e-4);
 		// central differences in float32 at a few pixels, eps 1e-2
@@ -579,7 +579,7 @@ describe.skipIf(noSqueezeNet)(`SqueezeNet 1.1 exported as ONNX from the upstream
 		const x = preprocessBatch([photo], 224, { scale: 'mean-std', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], channels: 'rgb' });
 		const g = await withWasmBridges(async () => {
 			const gradient = tf.grad((input: tf.Tensor) => imported.model.execute(input, ['logits'])[0]!.max(1).sum())(x);
-			const data = await gradient.data();
+			const data = Float32Array.from(await gradient.data());
 			gradient.dispose();
 			return data;
 		});
