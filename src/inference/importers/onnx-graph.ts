@@ -29,7 +29,14 @@ import * as tf from '@tensorflow/tfjs';
 
 export const ONNX_GRAPH_FORMAT = 'onnx-op-graph';
 
-export type AttributeValue = number | string | number[] | string[];
+/** A small tensor attribute (e.g. ConstantOfShape's value), kept inline. */
+export interface TensorAttribute {
+	dims: number[];
+	data: number[];
+	dtype: 'float32' | 'int32';
+}
+
+export type AttributeValue = number | string | number[] | string[] | TensorAttribute;
 
 export interface OnnxGraphNode {
 	op: string;
@@ -687,6 +694,89 @@ const passThrough: Op = (args, node) => {
 	return [x.tensor ? { ...x, tensor: x.tensor.clone(), onnxForm: undefined } : x];
 };
 
+/** numpy broadcasting of two shapes. */
+function broadcastShapes(a: number[], b: number[], node: OnnxGraphNode): number[] {
+	const rank = Math.max(a.length, b.length);
+	const pa = [...Array(rank - a.length).fill(1), ...a];
+	const pb = [...Array(rank - b.length).fill(1), ...b];
+	return pa.map((d, i) => {
+		const e = pb[i]!;
+		if (d !== e && d !== 1 && e !== 1) throw new OnnxGraphError(`node "${node.name}" (${node.op}) cannot broadcast [${a.join(', ')}] with [${b.join(', ')}]`);
+		return d === 1 ? e : d;
+	});
+}
+
+const cast: Op = (args, node) => {
+	const x = need(args[0], node, 0);
+	// TensorProto.DataType: FLOAT 1, FLOAT16 10, DOUBLE 11 -> float32; the integer and boolean types -> int32
+	const to = int(node, 'to', 1);
+	const dtype = to === 1 || to === 10 || to === 11 ? 'float32' : 'int32';
+	if (x.host) return [hostValue(dtype === 'int32' ? x.host.data.map(Math.trunc) : x.host.data, x.host.shape, dtype)];
+	return [tensorValue(tf.cast(toTensor(x, false), dtype), x.nhwc)];
+};
+
+const constantOfShape: Op = (args, node) => {
+	const shape = hostOf(args[0] ?? null, node, 'shape').data;
+	const value = node.attributes.value as TensorAttribute | undefined;
+	const v = value?.data[0] ?? 0;
+	const dtype = value?.dtype ?? 'float32';
+	const size = product(shape);
+	if (size <= HOST_LIMIT) return [hostValue(Array(size).fill(v), shape, dtype)];
+	return [tensorValue(tf.fill(shape, v, dtype))];
+};
+
+const equal: Op = (args, node) => {
+	const a = need(args[0], node, 0);
+	const b = need(args[1], node, 1);
+	if (a.host && b.host && (a.host.data.length === b.host.data.length || b.host.data.length === 1)) {
+		return [hostValue(a.host.data.map((v, i) => (v === b.host!.data[b.host!.data.length === 1 ? 0 : i] ? 1 : 0)), a.host.shape)];
+	}
+	return [tensorValue(tf.cast(tf.equal(onnxTensor(a), onnxTensor(b)), 'int32'))];
+};
+
+const where: Op = (args, node) => {
+	const [c, a, b] = [0, 1, 2].map((i) => need(args[i], node, i));
+	if (c!.host && a!.host && b!.host) {
+		const n = Math.max(c!.host.data.length, a!.host.data.length, b!.host.data.length);
+		const at = (v: Value, i: number) => v.host!.data[v.host!.data.length === 1 ? 0 : i]!;
+		if ([c, a, b].every((v) => v!.host!.data.length === n || v!.host!.data.length === 1)) {
+			const shape = [c, a, b].find((v) => v!.host!.data.length === n)!.host!.shape;
+			return [hostValue(Array.from({ length: n }, (_, i) => (at(c!, i) ? at(a!, i) : at(b!, i))), shape, a!.host.dtype)];
+		}
+	}
+	const cond = tf.cast(onnxTensor(c!), 'bool');
+	const [x, y] = [onnxTensor(a!), onnxTensor(b!)];
+	const shape = broadcastShapes(broadcastShapes(cond.shape, x.shape, node), y.shape, node);
+	return [tensorValue(tf.where(tf.broadcastTo(cond, shape), tf.broadcastTo(x, shape), tf.broadcastTo(y, shape)))];
+};
+
+const expand: Op = (args, node) => {
+	const x = need(args[0], node, 0);
+	const target = hostOf(args[1] ?? null, node, 'shape').data;
+	const shape = broadcastShapes(shapeOf(x), target, node);
+	const t = onnxTensor(x);
+	return [tensorValue(tf.broadcastTo(t.reshape([...Array(shape.length - t.rank).fill(1), ...t.shape]), shape))];
+};
+
+const pad: Op = (args, node) => {
+	const x = need(args[0], node, 0);
+	const rank = shapeOf(x).length;
+	const pads = hostOf(args[1] ?? null, node, 'pads').data;
+	if (pads.length !== 2 * rank) throw new OnnxGraphError(`node "${node.name}" (Pad) has ${pads.length} pads for a rank-${rank} input`);
+	if (pads.some((p) => p < 0)) throw new OnnxGraphError(`node "${node.name}" (Pad) has negative pads (cropping), which is not supported`);
+	const value = scalarOf(args[2] ?? null, node, 'constant value') ?? 0;
+	const mode = str(node, 'mode', 'constant');
+	// ONNX pads: all begins, then all ends; in the stored tensor's axis order
+	const order = x.nhwc ? TO_NHWC : Array.from({ length: rank }, (_, i) => i);
+	const paddings = order.map((a) => [pads[a]!, pads[a + rank]!] as [number, number]);
+	const t = toTensor(x, false);
+	let y: tf.Tensor;
+	if (mode === 'constant') y = tf.pad(t, paddings, value);
+	else if (mode === 'reflect') y = tf.mirrorPad(t, paddings, 'reflect');
+	else throw new OnnxGraphError(`node "${node.name}" (Pad) has mode "${mode}"; only "constant" and "reflect" are supported`);
+	return [tensorValue(y, x.nhwc)];
+};
+
 export const OPS: Record<string, Op> = {
 	Conv: conv,
 	BatchNormalization: batchNorm,
@@ -727,7 +817,13 @@ export const OPS: Record<string, Op> = {
 	LayerNormalization: layerNorm,
 	Shape: shape,
 	Identity: passThrough,
-	Dropout: passThrough
+	Dropout: passThrough,
+	Cast: cast,
+	ConstantOfShape: constantOfShape,
+	Equal: equal,
+	Where: where,
+	Expand: expand,
+	Pad: pad
 };
 
 /** The operator types the importer reads, for error messages and the README. */

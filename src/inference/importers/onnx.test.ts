@@ -303,6 +303,50 @@ describe('operators against ONNX Runtime', () => {
 		await compareWithOrt(spec);
 	});
 
+	it('a class token as torch.onnx exports cls_token.expand(B, -1, -1): Shape, ConstantOfShape, Equal, Where, Expand, Cast; Pad', async () => {
+		const d = 6;
+		const int64Value = { t: { name: 'one', dims: [1], data: [1], type: 'int64' as const } };
+		const nodes: NodeSpec[] = [
+			{ op: 'Pad', inputs: ['image', 'padReflect'], outputs: ['padded0'], attributes: { mode: { s: 'reflect' } } },
+			{ op: 'Pad', inputs: ['padded0', 'padConst', 'half'], outputs: ['padded'] },
+			{ op: 'Conv', inputs: ['padded', 'patchW'], outputs: ['patches'], attributes: { strides: { ints: [2, 2] }, kernel_shape: { ints: [2, 2] } } },
+			{ op: 'Reshape', inputs: ['patches', 'toTokensT'], outputs: ['tokT'] },
+			{ op: 'Transpose', inputs: ['tokT'], outputs: ['x'], attributes: { perm: { ints: [0, 2, 1] } } }, // [N, T, D]
+			{ op: 'Shape', inputs: ['x'], outputs: ['shape'] },
+			{ op: 'Gather', inputs: ['shape', 'i0'], outputs: ['b'], attributes: { axis: { i: 0 } } },
+			{ op: 'Unsqueeze', inputs: ['b', 'axis0'], outputs: ['b1'] },
+			{ op: 'Concat', inputs: ['b1', 'minusOne', 'minusOne'], outputs: ['target'], attributes: { axis: { i: 0 } } },
+			{ op: 'ConstantOfShape', inputs: ['three'], outputs: ['ones'], attributes: { value: int64Value } },
+			{ op: 'Mul', inputs: ['ones', 'minusOneScalar'], outputs: ['neg'] },
+			{ op: 'Equal', inputs: ['target', 'neg'], outputs: ['eq'] },
+			{ op: 'Where', inputs: ['eq', 'ones', 'target'], outputs: ['expandShape'] },
+			{ op: 'Expand', inputs: ['cls', 'expandShape'], outputs: ['clsB'] },
+			{ op: 'Concat', inputs: ['clsB', 'x'], outputs: ['tokens0'], attributes: { axis: { i: 1 } } },
+			// a scale computed from the shape, as older exports did: tokens / sqrt(float(D))
+			{ op: 'Gather', inputs: ['shape', 'i2'], outputs: ['dim'], attributes: { axis: { i: 0 } } },
+			{ op: 'Cast', inputs: ['dim'], outputs: ['dimF'], attributes: { to: { i: 1 } } },
+			{ op: 'Sqrt', inputs: ['dimF'], outputs: ['sqrtD'] },
+			{ op: 'Div', inputs: ['tokens0', 'sqrtD'], outputs: ['tokens'] },
+			{ op: 'LayerNormalization', inputs: ['tokens', 'g', 'beta'], outputs: ['ln'] },
+			{ op: 'Gather', inputs: ['ln', 'i0'], outputs: ['clsOut'], attributes: { axis: { i: 1 } } },
+			{ op: 'Gemm', inputs: ['clsOut', 'headW', 'headB'], outputs: ['logits'], attributes: { transB: { i: 1 } } },
+			{ op: 'Pad', inputs: ['tokT', 'pad3d'], outputs: ['flatPadded'] }, // [N, D, T] -> [N, D + 1, T + 2]
+			{ op: 'Where', inputs: ['mask', 'flatPadded', 'zeroF'], outputs: ['masked'] }
+		];
+		const inits: TensorSpec[] = [
+			ints64('padReflect', [0, 0, 1, 1, 0, 0, 1, 1]), ints64('padConst', [0, 0, 1, 0, 0, 0, 0, 1]), { name: 'half', dims: [], data: [0.5] },
+			weight('patchW', [d, 3, 2, 2]), ints64('toTokensT', [0, d, -1]), { name: 'i0', dims: [], data: [0], type: 'int64' }, { name: 'i2', dims: [], data: [2], type: 'int64' },
+			ints64('axis0', [0]), ints64('minusOne', [-1]), ints64('three', [3]), { name: 'minusOneScalar', dims: [], data: [-1], type: 'int64' },
+			weight('cls', [1, 1, d]), weight('g', [d]), weight('beta', [d]), weight('headW', [4, d]), weight('headB', [4]),
+			ints64('pad3d', [0, 1, 0, 0, 0, 2]), { name: 'mask', dims: [1, 1, 22], data: Array.from({ length: 22 }, (_, i) => i % 3), type: 'int32' }, { name: 'zeroF', dims: [], data: [0] }
+		];
+		// the mask feeds Where as bool in ONNX: declare it int32 here and Cast it
+		nodes.splice(nodes.length - 1, 0, { op: 'Cast', inputs: ['maskI'], outputs: ['mask'], attributes: { to: { i: 9 } } });
+		inits.find((t) => t.name === 'mask')!.name = 'maskI';
+		const imported = await compareWithOrt(model(3, 5, 7, nodes, inits, ['logits', 'masked']), { batch: 3 });
+		expect(imported.operators).toMatchObject({ ConstantOfShape: 1, Where: 2, Expand: 1, Pad: 3, Cast: 2 });
+	});
+
 	it('a vision-transformer block: patch embedding, LayerNormalization, attention (MatMul, Softmax, Transpose, Reshape), Erf GELU MLP, head', async () => {
 		const [d, heads, t] = [8, 2, 16]; // 16x16 image, 4x4 patches -> 16 tokens of width 8
 		const hd = d / heads;

@@ -199,6 +199,14 @@ function attributeValue(a: AttributeProto, where: string): AttributeValue {
 			return (a.ints ?? []).map(Number);
 		case 8:
 			return (a.strings ?? []).map((s) => utf8.decode(s));
+		case 4: {
+			// a small tensor, e.g. ConstantOfShape's value
+			const t = toTfTensor(a.t ?? {}, `${where}'s attribute "${a.name}"`);
+			if (t.size > 64) throw new OnnxImportError(`${where} has a tensor attribute "${a.name}" of ${t.size} values; the importer keeps only small ones (64 values at most)`);
+			const value = { dims: t.shape.slice(), data: Array.from(t.dataSync()), dtype: t.dtype === 'int32' ? ('int32' as const) : ('float32' as const) };
+			t.dispose();
+			return value;
+		}
 		default:
 			throw new OnnxImportError(`${where} has attribute "${a.name}" of a kind the importer does not read (type ${a.type ?? 'not given'})`);
 	}
