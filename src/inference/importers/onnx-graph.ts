@@ -363,27 +363,28 @@ const conv: Op = (args, node, model) => {
 	const { strides, dilations } = windowAttributes(node, [kh!, kw!]);
 	const cIn = x.shape[3];
 	if (cInPerGroup! * group !== cIn) throw new OnnxGraphError(`node "${node.name}" (Conv): the input has ${cIn} channels, the weight expects ${cInPerGroup! * group} (group ${group})`);
-	const pads = spatialPads(node, x.shape[1], x.shape[2], [kh!, kw!], strides, dilations);
-	const xp = padNhwc(x, pads);
+	const p = spatialPads(node, x.shape[1], x.shape[2], [kh!, kw!], strides, dilations);
+	// explicit padding inside the convolution: no padded copy of the input (TF.js types allow it for conv2d only)
+	const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [p[0]!, p[2]!], [p[1]!, p[3]!], [0, 0]];
 	const wKey = `${node.name}:${node.inputs[1]}`;
+	const bias = args[2] ? (toTensor(args[2], true) as tf.Tensor1D) : undefined;
 	let y: tf.Tensor4D;
 	if (group === 1) {
 		const filter = model.prepare(wKey, () => tf.transpose(w.tensor!, [2, 3, 1, 0])) as tf.Tensor4D; // OIHW -> HWIO
-		y = tf.conv2d(xp, filter, strides, 'valid', 'NHWC', dilations);
+		return [tensorValue(tf.fused.conv2d({ x, filter, strides, pad, dataFormat: 'NHWC', dilations, bias }), true)];
 	} else if (group === cIn && cInPerGroup === 1) {
 		// depthwise: output channel o = c * m + j reads input channel c
 		const m = cOut! / cIn;
 		const filter = model.prepare(wKey, () => tf.transpose(w.tensor!.reshape([cIn, m, kh!, kw!]), [2, 3, 0, 1])) as tf.Tensor4D;
 		if (Math.max(...strides) > 1 && Math.max(...dilations) > 1) throw new OnnxGraphError(`node "${node.name}" (Conv): a depthwise convolution with both strides and dilations above 1 is not supported`);
-		y = tf.depthwiseConv2d(xp, filter, strides, 'valid', 'NHWC', dilations);
+		return [tensorValue(tf.fused.depthwiseConv2d({ x: padNhwc(x, p), filter, strides, pad: 'valid', dataFormat: 'NHWC', dilations, bias }), true)];
 	} else {
 		const filter = model.prepare(wKey, () => tf.transpose(w.tensor!, [2, 3, 1, 0])) as tf.Tensor4D;
-		const xs = tf.split(xp, group, 3);
+		const xs = tf.split(padNhwc(x, p), group, 3);
 		const fs = tf.split(filter, group, 3);
 		y = tf.concat(xs.map((xg, g) => tf.conv2d(xg as tf.Tensor4D, fs[g] as tf.Tensor4D, strides, 'valid', 'NHWC', dilations)), 3);
 	}
-	const out = args[2] ? tf.add(y, toTensor(args[2], true)) : y;
-	return [tensorValue(out, true)];
+	return [tensorValue(bias ? tf.add(y, bias) : y, true)];
 };
 
 /** ONNX pool output size, ceil_mode as ONNX Runtime computes it (a window must start inside the input or its leading pad). */
