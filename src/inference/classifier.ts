@@ -16,6 +16,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RgbImage } from '../stimuli/image.js';
 import { outputAdapter, predict, type Prediction } from './classes.js';
+import { loadOnnxGraphModel, OnnxGraphModel } from './importers/onnx-graph.js';
 import { preprocessBatch } from './preprocess.js';
 import type { ModelEntry } from './registry.js';
 import { chooseTarget, type Saliency } from './saliency.js';
@@ -57,8 +58,8 @@ export interface Activations {
 /** A layer the model does not have: the sentence lists a few it does. */
 export class UnknownLayerError extends Error {}
 
-/** Layer listing and activations of a loaded model: layers models by sub-model, graph models by node name. */
-function layerAccess(entry: ModelEntry, model: tf.LayersModel | tf.GraphModel, size: number) {
+/** Layer listing and activations of a loaded model: layers models by sub-model, graph models and imported ONNX graphs by node (output) name. */
+function layerAccess(entry: ModelEntry, model: LoadedModel, size: number) {
 	const subModels = new Map<string, tf.LayersModel>(); // share the model's weights: never disposed on their own
 	const layers = (): LayerInfo[] => {
 		if (model instanceof tf.LayersModel) {
@@ -67,6 +68,7 @@ function layerAccess(entry: ModelEntry, model: tf.LayersModel | tf.GraphModel, s
 				return { name: l.name, kind: l.getClassName(), shape: shape.slice(1).map((d) => d ?? -1) };
 			});
 		}
+		if (model instanceof OnnxGraphModel) return model.topology.nodes.map((n) => ({ name: n.outputs[0]!, kind: n.op, shape: null }));
 		// a graph model's nodes are in its artifacts' GraphDef (tfjs keeps the field private; it is the loaded model.json)
 		const artifacts = (model as unknown as { artifacts?: tf.io.ModelArtifacts }).artifacts;
 		const nodes = (artifacts?.modelTopology as { node?: { name: string; op: string }[] } | undefined)?.node ?? [];
@@ -91,6 +93,9 @@ function layerAccess(entry: ModelEntry, model: tf.LayersModel | tf.GraphModel, s
 				subModels.set(layer, sub);
 			}
 			output = tf.tidy(() => sub!.predict(preprocessBatch(images, size, entry.preprocessing)) as tf.Tensor);
+		} else if (model instanceof OnnxGraphModel) {
+			if (!layers().some((l) => l.name === layer)) throw unknown(layer);
+			output = tf.tidy(() => model.execute(preprocessBatch(images, size, entry.preprocessing), [layer])[0]!);
 		} else {
 			if (!layers().some((l) => l.name === layer)) throw unknown(layer);
 			output = tf.tidy(() => (model as tf.GraphModel).execute(preprocessBatch(images, size, entry.preprocessing), layer) as tf.Tensor);
@@ -106,25 +111,44 @@ function layerAccess(entry: ModelEntry, model: tf.LayersModel | tf.GraphModel, s
 
 export class ModelLoadError extends Error {}
 
+/** What the classifier runs: a TF.js layers or graph model, or a model imported from ONNX. */
+type LoadedModel = tf.LayersModel | tf.GraphModel | OnnxGraphModel;
+/** Anything with predict(x) -> tensor: the model, or the part of it that ends at the logits. */
+type Predictor = { predict(x: tf.Tensor): tf.Tensor | tf.Tensor[] | tf.NamedTensorMap };
+
+async function loadModel(entry: ModelEntry, source: string | tf.io.IOHandler): Promise<LoadedModel> {
+	if (entry.format === 'layers') return tf.loadLayersModel(source);
+	if (entry.format === 'onnx-op-graph') return loadOnnxGraphModel(source);
+	return tf.loadGraphModel(source);
+}
+
 export async function loadClassifier(entry: ModelEntry, source: string | tf.io.IOHandler): Promise<Classifier> {
-	let model: tf.LayersModel | tf.GraphModel;
+	let model: LoadedModel;
 	try {
-		model = entry.format === 'layers' ? await tf.loadLayersModel(source) : await tf.loadGraphModel(source);
+		model = await loadModel(entry, source);
 	} catch (error) {
 		throw new ModelLoadError(`could not load ${entry.id} from ${typeof source === 'string' ? source : 'its files'}: ${(error as Error).message}`);
 	}
-	let logitsModel: tf.LayersModel | tf.GraphModel = model;
+	let logitsModel: Predictor = model;
 	if (entry.logitsLayer) {
-		if (!(model instanceof tf.LayersModel)) throw new ModelLoadError(`${entry.id}: logitsLayer needs a layers model`);
-		try {
-			logitsModel = tf.model({ inputs: model.inputs, outputs: model.getLayer(entry.logitsLayer).output as tf.SymbolicTensor });
-		} catch (error) {
-			throw new ModelLoadError(`${entry.id}: no layer "${entry.logitsLayer}" for the logits (${(error as Error).message})`);
+		const layer = entry.logitsLayer;
+		if (model instanceof OnnxGraphModel) {
+			const onnx = model;
+			if (!onnx.topology.nodes.some((n) => n.outputs.includes(layer))) throw new ModelLoadError(`${entry.id}: no value "${layer}" in the ONNX graph for the logits`);
+			logitsModel = { predict: (x) => onnx.execute(x, [layer])[0]! };
+		} else if (!(model instanceof tf.LayersModel)) {
+			throw new ModelLoadError(`${entry.id}: logitsLayer needs a layers model or an imported ONNX graph`);
+		} else {
+			try {
+				logitsModel = tf.model({ inputs: model.inputs, outputs: model.getLayer(layer).output as tf.SymbolicTensor });
+			} catch (error) {
+				throw new ModelLoadError(`${entry.id}: no layer "${layer}" for the logits (${(error as Error).message})`);
+			}
 		}
 	}
 	const size = entry.inputSize;
 	const adapter = outputAdapter(entry);
-	const run = (m: tf.LayersModel | tf.GraphModel, x: tf.Tensor) => (m.predict(x) as tf.Tensor).reshape([x.shape[0]!, -1]);
+	const run = (m: Predictor, x: tf.Tensor) => (m.predict(x) as tf.Tensor).reshape([x.shape[0]!, -1]);
 
 	// The output must be the ImageNet-1k classes (plus background where declared).
 	const probe = tf.tidy(() => run(model, tf.zeros([1, size, size, 3])));

@@ -33,7 +33,8 @@ export interface ModelEntry {
 	id: string;
 	name: string;
 	family: 'CNN' | 'ViT' | 'self-supervised' | 'robust' | 'harmonized' | 'other';
-	format: 'layers' | 'graph';
+	/** layers / graph: TF.js model.json; onnx-op-graph: a model imported from ONNX (importers/onnx-graph.ts). */
+	format: 'layers' | 'graph' | 'onnx-op-graph';
 	/** Public upstream model.json; null for a model rebuilt or converted here (local folder only). */
 	upstreamUrl: string | null;
 	/** Folder name inside a configured local model directory. */
@@ -131,7 +132,7 @@ export function parseModelEntry(raw: unknown, where: string): ModelEntry {
 		id,
 		name: text('name')!,
 		family: oneOf('family', FAMILIES),
-		format: oneOf('format', ['layers', 'graph'] as const),
+		format: oneOf('format', ['layers', 'graph', 'onnx-op-graph'] as const),
 		upstreamUrl,
 		localDir,
 		inputSize: inputSize as number,
