@@ -1,0 +1,67 @@
+/**
+ * Imports a model file (ONNX today; TFLite once its importer lands) as a registry entry plus a
+ * differentiable TF.js model, from a declaration of what the file does not say: name, family,
+ * published top-1, preprocessing, class order, logits or probabilities. The entry goes through
+ * the registry's own checks (`parseModelEntry`), so an imported model is declared exactly as a
+ * zoo file is. The command line (`npm run models -- import`) writes the model folder and the
+ * entry (`entry.json`) under the imported-models folder, which the app serves at
+ * /model-files/imported/ (src/hooks.server.ts) and the models page lists.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { outputAdapter } from './classes.js';
+import { importOnnx } from './importers/onnx.js';
+import { parseModelEntry, type ModelEntry } from './registry.js';
+
+/** Where imported models live under /model-files/ (and in the folder the server serves there). */
+export const IMPORTED_PREFIX = 'imported';
+/** The file listing the imported models' entries, in that folder. */
+export const IMPORTED_INDEX = 'index.json';
+
+export type ModelFileFormat = 'onnx' | 'tflite';
+
+/** A model file that cannot be imported: the sentence names the file. */
+export class ModelImportError extends Error {}
+
+/** What a lab declares about the file (everything the registry holds except what the file says). */
+export type ModelDeclaration = Pick<ModelEntry, 'id' | 'name' | 'family' | 'imagenetTop1' | 'preprocessing' | 'outputOrder' | 'outputs' | 'license' | 'upstream'>;
+
+/** TFLite flatbuffers carry the identifier "TFL3" at bytes 4..7; anything else is read as ONNX. */
+export function modelFileFormat(bytes: Uint8Array, fileName: string): ModelFileFormat {
+	if (bytes.length >= 8 && String.fromCharCode(...bytes.subarray(4, 8)) === 'TFL3') return 'tflite';
+	if (/\.tflite$/i.test(fileName)) throw new ModelImportError(`${fileName} is named .tflite but is not a TFLite flatbuffer (no "TFL3" identifier)`);
+	return 'onnx';
+}
+
+export interface ImportedModelFile {
+	entry: ModelEntry;
+	/** Saves itself as a TF.js model folder (any tf.io save handler) and frees its tensors. */
+	model: { save(handler: tf.io.IOHandler): Promise<tf.io.SaveResult>; dispose(): void };
+	/** What the importer found, for the record (opset, producer, operators). */
+	details: Record<string, unknown>;
+}
+
+export async function importModelFile(bytes: Uint8Array, fileName: string, declaration: ModelDeclaration): Promise<ImportedModelFile> {
+	const format = modelFileFormat(bytes, fileName);
+	if (format === 'tflite') throw new ModelImportError(`${fileName}: TFLite files are imported with the TFLite importer, which this build does not have yet`);
+	// the registry's checks first, so a bad declaration is named before the file is read
+	const draft = { ...declaration, format: 'onnx-op-graph', upstreamUrl: null, localDir: `${IMPORTED_PREFIX}/${declaration.id}`, inputSize: 224, logitsLayer: null, demoAccuracy: null };
+	parseModelEntry(draft, `the declaration of ${fileName}`);
+	const classes = outputAdapter(draft as ModelEntry).outputs;
+	let imported;
+	try {
+		imported = await importOnnx(bytes, { classes });
+	} catch (error) {
+		throw new ModelImportError(`${fileName}: ${(error as Error).message}`);
+	}
+	const { height, width } = imported.inputSize;
+	if (height !== width) {
+		imported.model.dispose();
+		throw new ModelImportError(`${fileName}: the model takes ${width} x ${height} images; the platform's stimuli are square, so it needs a square input`);
+	}
+	const entry = parseModelEntry({ ...draft, inputSize: width }, `the declaration of ${fileName}`);
+	return {
+		entry,
+		model: imported.model,
+		details: { source_format: 'onnx', file: fileName, opset: imported.opset, producer: imported.producer, source_layout: imported.sourceLayout, operators: imported.operators }
+	};
+}
