@@ -33,6 +33,13 @@ export interface StudyConfig {
 	};
 	payment: { amount: number; currency: string; minutes: number };
 	/**
+	 * Screen calibration after the instructions (src/experiments/calibration.ts): 'none' (the
+	 * default), or 'virtual-chinrest' (jsPsych's virtual-chinrest plugin: a credit card held to the
+	 * screen, then the blind spot), whose pixels per mm, viewing distance and pixels per degree are
+	 * stored with the session, so stimulus sizes can be given in degrees of visual angle.
+	 */
+	calibration: (typeof CALIBRATIONS)[number];
+	/**
 	 * Prolific's completion code for this study (the redirect carries it). A secret: get_study
 	 * leaves it out of the participant's config, and complete_session returns it to a Prolific
 	 * session once its trials are stored.
@@ -45,6 +52,9 @@ export interface StudyConfig {
  * (supabase: public.participant_config lists them; src/standin/security.test.ts checks the two agree).
  */
 export const SECRET_CONFIG_KEYS = ['prolific_completion_code'] as const satisfies readonly (keyof StudyConfig)[];
+
+/** The screen calibrations a study may ask for (StudyConfig.calibration). */
+export const CALIBRATIONS = ['none', 'virtual-chinrest'] as const;
 
 export const DEFAULT_STUDY_CONFIG: StudyConfig = {
 	keys: ['s', 'l'],
@@ -65,6 +75,7 @@ export const DEFAULT_STUDY_CONFIG: StudyConfig = {
 			'important features. We compare how quickly people and deep networks can recognize objects from such partial views.</p>'
 	},
 	payment: { amount: 3, currency: 'USD', minutes: 15 },
+	calibration: 'none',
 	prolific_completion_code: null
 };
 
@@ -108,6 +119,9 @@ export function resolveStudyConfig(raw: unknown): StudyConfig {
 	if (t.fixation_min_ms > t.fixation_max_ms) throw new StudyConfigError('timing.fixation_min_ms must not exceed timing.fixation_max_ms');
 	if (t.response_window_ms < t.stimulus_ms) throw new StudyConfigError('timing.response_window_ms must be at least timing.stimulus_ms');
 	if (positiveInteger(config.stimulus_px, 'stimulus_px') < 32) throw new StudyConfigError('stimulus_px must be at least 32');
+	if (!(CALIBRATIONS as readonly unknown[]).includes(config.calibration)) {
+		throw new StudyConfigError(`calibration must be one of ${CALIBRATIONS.join(', ')} (got ${JSON.stringify(config.calibration)})`);
+	}
 	return config;
 }
 

@@ -22,12 +22,13 @@ import {
 	DataError,
 	completeSession,
 	ensureParticipantSignedIn,
+	recordCalibration,
 	recordTrials,
 	savedTrialIds,
 	startSession,
 	designData,
 	trialRecord,
-	type MeasuredTrial,
+	type JsPsychTrialData,
 	type PlatformClient,
 	type PublicStudy,
 	type SessionAssignment
@@ -35,10 +36,13 @@ import {
 import { stableUuid } from '../stimuli/hash.js';
 import type { LoadedStimulusSet } from '../stimuli/load.js';
 import { resolveStudyConfig, type KeyMapping, type StudyConfig } from './config.js';
+import { calibrationTimeline } from './calibration.js';
 import { completionTarget, fallbackCompletionCode, type CompletionTarget } from './completion.js';
 import { planSession, type PlannedTrial } from './design.js';
+import { interactionCounts } from './interaction.js';
 import RapidCategorizationPlugin, { decodeStimulus } from './plugin-rapid-categorization.js';
 import type { Recruitment } from './recruitment.js';
+import { consentPage, minimumWindowPx, windowTooSmall } from './screens.js';
 import { SafeStorage, TrialQueue, type QueueStatus, type QueueStorage } from './trial-queue.js';
 
 export type SessionStart =
@@ -70,14 +74,15 @@ export interface Completion {
 async function checkBrowser(display: HTMLElement, config: StudyConfig, simulate?: SessionOptions['simulate']): Promise<Record<string, unknown>> {
 	const jsPsych = initJsPsych({ display_element: display });
 	let result: Record<string, unknown> = {};
+	const minimum = minimumWindowPx(config);
 	const timeline = [
 		{
 			type: BrowserCheckPlugin,
-			minimum_width: config.stimulus_px + 64,
-			minimum_height: config.stimulus_px + 64,
+			minimum_width: minimum,
+			minimum_height: minimum,
 			allow_mobile: false,
 			features: ['width', 'height', 'browser', 'browser_version', 'mobile', 'os', 'vsync_rate'],
-			window_resize_message: `<p>Please make your browser window larger: the experiment needs at least ${config.stimulus_px + 64} x ${config.stimulus_px + 64} pixels.</p><p>Width: <span id="browser-check-min-width"></span>, height: <span id="browser-check-min-height"></span>.</p>`,
+			window_resize_message: `<p>Please make your browser window larger: the experiment needs at least ${minimum} x ${minimum} pixels.</p><p>Your window is <span id="browser-check-actual-width"></span> x <span id="browser-check-actual-height"></span> pixels.</p>`,
 			exclusion_message: () => '<p>This study runs on a desktop or laptop computer with a keyboard. Please open it there.</p>',
 			on_finish: (data: Record<string, unknown>) => (result = data)
 		}
@@ -85,6 +90,9 @@ async function checkBrowser(display: HTMLElement, config: StudyConfig, simulate?
 	if (simulate) await jsPsych.simulate(timeline, simulate, { default: { data: { mobile: false } } });
 	else await jsPsych.run(timeline);
 	if (result.mobile === true) throw new TurnedAway('This study runs on a desktop or laptop computer with a keyboard.');
+	// "I cannot make the window larger" ends the check with the window's last size (screens.ts)
+	const tooSmall = windowTooSmall({ width: result.width ?? innerWidth, height: result.height ?? innerHeight }, minimum);
+	if (tooSmall) throw new TurnedAway(tooSmall);
 	return result;
 }
 
@@ -232,7 +240,7 @@ export class ParticipantSession {
 		if (fresh) {
 			timeline.push({
 				type: HtmlButtonResponsePlugin,
-				stimulus: `<div class="consent" style="max-width:40rem;text-align:left">${config.texts.consent}</div>`,
+				stimulus: consentPage(config, this.options.study.title),
 				choices: ['I agree', 'I do not agree'],
 				simulation_options: { data: { response: 0 } }, // a simulated participant consents
 				on_finish: (data: { response: number }) => {
@@ -258,6 +266,9 @@ export class ParticipantSession {
 			});
 		}
 		timeline.push({ type: FullscreenPlugin, fullscreen_mode: true, message: '<p>The experiment runs in full screen.</p>', button_label: 'Go full screen' });
+		if (fresh && config.calibration === 'virtual-chinrest' && !this.options.simulate) {
+			timeline.push(...(await calibrationTimeline((calibration) => recordCalibration(this.options.client, this.sessionId, calibration))));
+		}
 
 		let previous: PlannedTrial | null = null;
 		for (const planned of remaining) {
@@ -282,8 +293,14 @@ export class ParticipantSession {
 				stimulus_px: config.stimulus_px,
 				// the trial's design values, which jsPsych copies into the trial's data (src/data/trial-fields.ts)
 				data: designData(planned),
-				on_finish: (data: MeasuredTrial) =>
-					this.queue.enqueue(trialRecord({ id: this.trialIds[planned.trial_index]!, trial_index: planned.trial_index }, data))
+				on_finish: (data: JsPsychTrialData & { trial_index: number }) =>
+					this.queue.enqueue(
+						trialRecord(
+							{ id: this.trialIds[planned.trial_index]!, trial_index: planned.trial_index },
+							// this trial's blurs and fullscreen exits (interaction.ts), into its jsPsych data and its record
+							Object.assign(data, interactionCounts(jsPsych.data.getInteractionData().values(), data.trial_index))
+						)
+					)
 			});
 		}
 		timeline.push({ type: HtmlButtonResponsePlugin, stimulus: `<div style="max-width:40rem;text-align:left">${config.texts.debrief}</div>`, choices: ['Finish'] });
