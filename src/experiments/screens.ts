@@ -4,7 +4,6 @@
  * participants" page and the progress indicator. The study page (src/routes/study/[slug]) and the
  * session's timeline (session.ts) show these; nothing here touches the DOM or the network.
  */
-import type { StudyStatus } from '../data/contracts.js';
 import type { StudyConfig } from './config.js';
 import type { PlannedTrial } from './design.js';
 
@@ -15,7 +14,7 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.char
  * returns a draft to its owner only). Any other status (paused, closed) gets the polite
  * "not taking participants" page before any consent.
  */
-export function takesParticipants(status: StudyStatus | string): boolean {
+export function takesParticipants(status: string): boolean {
 	return status === 'live' || status === 'draft';
 }
 
