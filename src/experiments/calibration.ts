@@ -14,6 +14,7 @@
  * for it, so it adds nothing to the participant page's payload otherwise. A simulated participant
  * (jsPsych simulation) skips it: the plugin has no simulation mode.
  */
+import HtmlButtonResponsePlugin from '@jspsych/plugin-html-button-response';
 import type { ScreenCalibration } from '../data/contracts.js';
 
 /** The plugin's trial data that the calibration reads. */
@@ -48,10 +49,9 @@ export function visualAngleDeg(px: number, calibration: Pick<ScreenCalibration, 
  * without it when the server cannot be reached).
  */
 export async function calibrationTimeline(save: (calibration: ScreenCalibration) => Promise<unknown>): Promise<unknown[]> {
-	const [{ default: VirtualChinrestPlugin }, { default: CallFunctionPlugin }, { default: HtmlButtonResponsePlugin }] = await Promise.all([
+	const [{ default: VirtualChinrestPlugin }, { default: CallFunctionPlugin }] = await Promise.all([
 		import('@jspsych/plugin-virtual-chinrest'),
-		import('@jspsych/plugin-call-function'),
-		import('@jspsych/plugin-html-button-response')
+		import('@jspsych/plugin-call-function')
 	]);
 	let result: ScreenCalibration | null = null;
 	return [
