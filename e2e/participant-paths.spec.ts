@@ -165,3 +165,30 @@ test('a completion that fails with every answer saved says so, not "some answers
 	await page.getByTestId('retry').click();
 	await expect(page.getByTestId('trials-saved')).toHaveText(`${TRIALS} answers saved.`);
 });
+
+test('a study that asks for a screen calibration (virtual chinrest) stores it with the session', async ({ page }) => {
+	const study = await createShortStudy('e2e-chinrest', { ...SHORT, calibration: 'virtual-chinrest' });
+	await page.goto('/study/e2e-chinrest');
+	await startSession(page);
+	await page.getByRole('button', { name: 'Start', exact: true }).click();
+	const card = await page.locator('#item').boundingBox();
+	await page.locator('#end_resize_phase').click(); // the card as it is: its width is the credit card's 85.6 mm
+	for (let rep = 0; rep < 3; rep++) {
+		await page.keyboard.press(' '); // the ball starts moving towards the square
+		await page.waitForTimeout(500);
+		await page.keyboard.press(' '); // "it vanished"
+	}
+	await page.getByRole('button', { name: 'Yes' }).click();
+	await page.waitForFunction(() => (window as unknown as { trialOnsets: number }).trialOnsets > 0, null, { polling: 'raf' });
+
+	const client = await researcherClient();
+	await expect
+		.poll(async () => (await client.from('sessions').select('px_per_mm').eq('study_id', study.id)).data?.[0]?.px_per_mm ?? null, { timeout: 15_000 })
+		.not.toBeNull();
+	const { data } = await client.from('sessions').select('px_per_mm, viewing_distance_mm, px_per_degree, calibrated_at').eq('study_id', study.id);
+	const stored = data![0]!;
+	expect(stored.px_per_mm).toBeCloseTo(card!.width / 85.6, 1);
+	expect(stored.viewing_distance_mm).toBeGreaterThan(0);
+	expect(stored.px_per_degree).toBeGreaterThan(0);
+	expect(stored.calibrated_at).not.toBeNull();
+});
