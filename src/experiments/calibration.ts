@@ -54,6 +54,11 @@ export async function calibrationTimeline(save: (calibration: ScreenCalibration)
 		import('@jspsych/plugin-call-function')
 	]);
 	let result: ScreenCalibration | null = null;
+	// jsPsych listens for keys on its display element, focused when a trial starts; the plugin's
+	// "correct size" button takes the focus and is then removed, so the blind spot's space bar
+	// would reach nothing: each click inside the display gives the focus back to it.
+	const root = () => document.querySelector<HTMLElement>('.jspsych-display-element');
+	const refocus = () => setTimeout(() => root()?.focus());
 	return [
 		{
 			type: HtmlButtonResponsePlugin,
@@ -65,7 +70,11 @@ export async function calibrationTimeline(save: (calibration: ScreenCalibration)
 			type: VirtualChinrestPlugin,
 			resize_units: 'none',
 			blindspot_reps: 3,
-			on_finish: (data: ChinrestData) => (result = calibrationFromChinrest(data))
+			on_load: () => root()?.addEventListener('click', refocus),
+			on_finish: (data: ChinrestData) => {
+				root()?.removeEventListener('click', refocus);
+				result = calibrationFromChinrest(data);
+			}
 		},
 		{
 			type: CallFunctionPlugin,
