@@ -55,7 +55,8 @@ test('participant pages do not download TensorFlow.js; model pages do', async ({
 
 test('the browser loads the demo set by its manifest, byte-identical to what was built', async ({ page }) => {
 	await page.goto('/study/demo');
-	await expect(page.getByTestId('stimulus-set')).toContainText('93 pictures, each shown once at one of 10 levels');
+	await expect(page.getByTestId('intro-summary')).toContainText('You will see 93 pictures: 6 for practice, then 87 in 4 blocks');
+	await expect(page.getByTestId('stimulus-set')).toContainText('shown once, at one of 10 levels');
 	// In the page: fetch the manifest and a few stimuli, hash them with Web Crypto, compare.
 	const checked = await page.evaluate(async () => {
 		const manifest = await (await fetch('/stimuli/demo/manifest.json')).json();

@@ -86,6 +86,19 @@ export interface PublicStudy {
 }
 
 /**
+ * A session's screen calibration (virtual chinrest), as record_calibration takes it and the
+ * `sessions` table stores it (src/experiments/calibration.ts says how it is measured).
+ */
+export interface ScreenCalibration {
+	/** CSS pixels per millimetre on the participant's screen. */
+	px_per_mm: number;
+	/** Viewing distance from the blind-spot measurement, mm. */
+	viewing_distance_mm: number;
+	/** CSS pixels per degree of visual angle at the centre of the screen. */
+	px_per_degree: number;
+}
+
+/**
  * One row of the `decision_trials` view: one answer of any observer (person or model), and where
  * it came from. The observer is in parts (src/stimuli/observer.ts: kind, id, and is_test).
  */

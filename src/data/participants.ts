@@ -3,7 +3,7 @@
  * what the study owner's participants table reads (the study_participants view).
  */
 import { allRows, fail, query, rpc, type PlatformClient } from './client.js';
-import type { Completion, Platform, PublicStudy, SessionAssignment, SessionEnd, SessionStartRequest, SessionStatus, TrialOutcome, TrialRecord } from './contracts.js';
+import type { Completion, Platform, PublicStudy, SessionAssignment, SessionEnd, SessionStartRequest, SessionStatus, ScreenCalibration, TrialOutcome, TrialRecord } from './contracts.js';
 
 /** Signs in anonymously unless a session already exists; returns the user id. */
 export async function ensureParticipantSignedIn(client: PlatformClient): Promise<string> {
@@ -36,6 +36,16 @@ export function startSession(client: PlatformClient, request: SessionStartReques
 /** Sends trials; each comes back stored, duplicate (already there) or rejected with a reason. */
 export function recordTrials(client: PlatformClient, sessionId: string, trials: TrialRecord[]): Promise<TrialOutcome[]> {
 	return rpc<TrialOutcome[]>(client, 'record_trials', { p_session_id: sessionId, p_trials: trials });
+}
+
+/** Stores the screen calibration of the caller's own unfinished session (again: the last one counts). */
+export function recordCalibration(client: PlatformClient, sessionId: string, calibration: ScreenCalibration): Promise<ScreenCalibration> {
+	return rpc<ScreenCalibration>(client, 'record_calibration', {
+		p_session_id: sessionId,
+		p_px_per_mm: calibration.px_per_mm,
+		p_viewing_distance_mm: calibration.viewing_distance_mm,
+		p_px_per_degree: calibration.px_per_degree
+	});
 }
 
 export function completeSession(client: PlatformClient, sessionId: string): Promise<Completion> {

@@ -20,6 +20,9 @@
  *  - `plugin`: measured or reported by the plugin (src/experiments/plugin-rapid-categorization.ts);
  *  - `jspsych`: added by jsPsych to every trial's data (`plugin_version` is the plugin's
  *    `info.version`);
+ *  - `interaction`: counted from jsPsych's interaction data (window blur and focus, fullscreen
+ *    enter and exit, each recorded with the index of the trial it happened in) by
+ *    src/experiments/interaction.ts, and added to the trial's data by the session when it ends;
  *  - `server`: set by `record_trials`, never sent: the session, correctness (the database is the
  *    authority for the stored `correct`, see src/stimuli/task.ts) and the time of storing.
  *
@@ -47,7 +50,7 @@ export interface FieldKinds {
 	timestamp: string;
 }
 export type FieldKind = keyof FieldKinds;
-export type FieldSource = 'session' | 'design' | 'plugin' | 'jspsych' | 'server';
+export type FieldSource = 'session' | 'design' | 'plugin' | 'jspsych' | 'interaction' | 'server';
 
 export interface TrialField {
 	name: string;
@@ -84,7 +87,9 @@ export const TRIAL_FIELDS = [
 	{ name: 'level_index', kind: 'int', nullable: false, from: 'design', in: 'data', description: 'Index of the stimulus\' reveal level in the set\'s levels.' },
 	{ name: 'anticipations', kind: 'int', nullable: false, from: 'plugin', in: 'data', description: 'Keys of the answer set pressed before stimulus onset (ignored).' },
 	{ name: 'plugin_version', kind: 'string', nullable: false, from: 'jspsych', in: 'data', description: 'The plugin\'s info.version, so a change of the plugin shows in the data.' },
-	{ name: 'created_at', kind: 'timestamp', nullable: false, from: 'server', in: 'column', description: 'When the server stored the trial.' }
+	{ name: 'created_at', kind: 'timestamp', nullable: false, from: 'server', in: 'column', description: 'When the server stored the trial.' },
+	{ name: 'window_blurs', kind: 'int', nullable: true, from: 'interaction', in: 'column', description: 'Times the window lost focus during the trial (another tab or program); null for trials stored before it was counted.' },
+	{ name: 'fullscreen_exits', kind: 'int', nullable: true, from: 'interaction', in: 'column', description: 'Times the page left full screen during the trial; null for trials stored before it was counted.' }
 ] as const satisfies readonly TrialField[];
 
 type Field = (typeof TRIAL_FIELDS)[number];
@@ -123,8 +128,14 @@ export type PluginTrialData = FieldRow<Fields<{ from: 'plugin' }>>;
 /** The trial's design values, given to the plugin in the timeline's `data` parameter. */
 export type DesignTrialData = FieldRow<Fields<{ from: 'design' }>>;
 
+/** The trial's interaction counts (src/experiments/interaction.ts), added to its data when it ends. */
+export type InteractionTrialData = FieldRow<Fields<{ from: 'interaction' }>>;
+
 /** A trial's jsPsych data as `on_finish` receives it: design values, measurements, plugin version. */
-export type MeasuredTrial = FieldRow<Fields<{ from: 'design' | 'plugin' | 'jspsych' }>>;
+export type JsPsychTrialData = FieldRow<Fields<{ from: 'design' | 'plugin' | 'jspsych' }>>;
+
+/** A trial's data once the session added its interaction counts: what trialRecord() sends. */
+export type MeasuredTrial = JsPsychTrialData & InteractionTrialData;
 
 const names = <Where>(keep: (field: TrialField) => boolean) => TRIAL_FIELDS.filter(keep).map((f) => f.name) as FieldName<Where>[];
 
@@ -151,16 +162,16 @@ export function designData(planned: DesignTrialData): DesignTrialData {
 
 /**
  * The trial as `record_trials` takes it: the session's id and index, then every field the
- * design, the plugin and jsPsych provided, each in its column or in `data`. A value the trial's
+ * design, the plugin, jsPsych and the interaction counts provided, each in its column or in `data`. A value the trial's
  * data lacks is sent as null.
  */
 export function trialRecord(ids: Pick<TrialRecord, 'id' | 'trial_index'>, measured: MeasuredTrial): TrialRecord {
 	const record: Record<string, unknown> = { ...ids };
 	const data: Record<string, unknown> = {};
 	for (const field of TRIAL_FIELDS) {
+		if (field.name === 'data') record.data = data; // in its place in the list: keys in table order
 		if (field.from === 'session' || field.from === 'server') continue;
 		(field.in === 'data' ? data : record)[field.name] = measured[field.name] ?? null;
 	}
-	record.data = data;
 	return record as TrialRecord;
 }

@@ -55,6 +55,13 @@ export interface StudyConfig {
 	mturk_mode: MturkMode;
 	payment: { amount: number; currency: string; minutes: number };
 	/**
+	 * Screen calibration after the instructions (src/experiments/calibration.ts): 'none' (the
+	 * default), or 'virtual-chinrest' (jsPsych's virtual-chinrest plugin: a credit card held to the
+	 * screen, then the blind spot), whose pixels per mm, viewing distance and pixels per degree are
+	 * stored with the session, so stimulus sizes can be given in degrees of visual angle.
+	 */
+	calibration: (typeof CALIBRATIONS)[number];
+	/**
 	 * Prolific's completion code for this study (the redirect carries it). A secret: get_study
 	 * leaves it out of the participant's config, and complete_session returns it to a Prolific
 	 * session once its trials are stored.
@@ -71,6 +78,9 @@ export interface StudyConfig {
  * they were turned away.
  */
 export const SECRET_CONFIG_KEYS = ['prolific_completion_code', 'prolific_screenout_code'] as const satisfies readonly (keyof StudyConfig)[];
+
+/** The screen calibrations a study may ask for (StudyConfig.calibration). */
+export const CALIBRATIONS = ['none', 'virtual-chinrest'] as const;
 
 /**
  * The defaults. Timings, size and payment are the paper's; the texts are Markdown (they were
@@ -101,6 +111,7 @@ export const DEFAULT_STUDY_CONFIG: StudyConfig = {
 			'important features. We compare how quickly people and deep networks can recognize objects from such partial views.'
 	},
 	payment: { amount: 3, currency: 'USD', minutes: 15 },
+	calibration: 'none',
 	prolific_completion_code: null,
 	prolific_screenout_code: null
 };
@@ -129,6 +140,7 @@ export const STUDY_FIELD_LABELS = {
 	'texts.ethics_approval_id': 'Ethics approval number',
 	'texts.debrief': 'Debrief text',
 	mturk_mode: 'MTurk',
+	calibration: 'Screen calibration',
 	'payment.amount': 'Pay',
 	'payment.currency': 'Currency',
 	'payment.minutes': 'Expected duration (minutes)',
@@ -258,6 +270,9 @@ export function studyConfigProblems(raw: unknown): StudyProblem[] {
 
 	if (!(MTURK_MODES as readonly unknown[]).includes(config.mturk_mode)) {
 		add('mturk_mode', `${label('mturk_mode')} must be ${MTURK_MODES.join(' or ')} (got ${JSON.stringify(config.mturk_mode)}).`);
+	}
+	if (!(CALIBRATIONS as readonly unknown[]).includes(config.calibration)) {
+		add('calibration', `${label('calibration')} must be one of ${CALIBRATIONS.join(', ')} (got ${JSON.stringify(config.calibration)}).`);
 	}
 	const { amount, currency, minutes } = config.payment;
 	if (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0 || amount > STUDY_LIMITS.amountMax) {

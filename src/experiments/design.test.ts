@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MANIFEST_FORMAT, type StimulusSetManifest } from '../stimuli/manifest.js';
 import { resolveStudyConfig, StudyConfigError } from './config.js';
-import { planSession, practiceImageIds } from './design.js';
+import { planSession, practiceImageIds, sessionSize } from './design.js';
 
 /** A set of `n` images (alternating categories) at `levels` levels, ids img-00.. */
 function manifest(n: number, levels: number): StimulusSetManifest {
@@ -33,12 +33,34 @@ describe('study config', () => {
 		expect(() => resolveStudyConfig({ blocks: 0 })).toThrow('Blocks must be a whole number of at least 1 (got 0).');
 		expect(() => resolveStudyConfig({ timing: { fixation_min_ms: 2000 } })).toThrow('Shortest fixation (ms) (2000) must not exceed');
 		expect(() => resolveStudyConfig({ timing: { response_window_ms: 300 } })).toThrow('Response window (ms) (300) must be at least');
+		expect(() => resolveStudyConfig({ calibration: 'ruler' })).toThrow('Screen calibration must be one of none, virtual-chinrest (got "ruler").');
+	});
+	it('calibrates the screen only when the study asks for it', () => {
+		expect(resolveStudyConfig({}).calibration).toBe('none');
+		expect(resolveStudyConfig({ calibration: 'virtual-chinrest' }).calibration).toBe('virtual-chinrest');
 	});
 });
 
 describe('session design', () => {
 	const set = manifest(26, 5); // 26 images: 2 practice + 24 main, 5 levels
 	const config = resolveStudyConfig({ practice_trials: 2, blocks: 3 });
+
+	it('sessionSize counts what planSession draws (the intro page reads it)', () => {
+		const cases = [
+			{ practice_trials: 2, blocks: 3 },
+			{ practice_trials: 2, blocks: 4, images_per_session: 6 }, // 3 blocks of 2, not 4
+			{ practice_trials: 0, blocks: 1 },
+			{ practice_trials: 40, blocks: 2 }, // more practice asked for than there are images
+			{ practice_trials: 6, blocks: 5, images_per_session: 7 }
+		];
+		for (const given of cases) {
+			const plan = planSession(set, resolveStudyConfig(given), 1, 3);
+			const practice = plan.filter((t) => t.block === 'practice').length;
+			const main = plan.length - practice;
+			const blocks = new Set(plan.filter((t) => t.block === 'main').map((t) => t.block_number)).size;
+			expect(sessionSize(set, resolveStudyConfig(given)), JSON.stringify(given)).toEqual({ practice, main, total: plan.length, blocks });
+		}
+	});
 
 	it('holds practice images out of the main blocks and shows them fully revealed, animal first', () => {
 		const practice = practiceImageIds(set, 2);

@@ -53,6 +53,22 @@ export function practiceImageIds(manifest: StimulusSetManifest, count: number): 
 	return picked;
 }
 
+/**
+ * How many pictures a participant sees, without drawing the trials (the intro page reads it
+ * before the session starts): practice = the held-out practice images there are (at most
+ * `practice_trials`); main = every other image, or the first `images_per_session`; blocks = the
+ * blocks planSession fills, ceil(main / perBlock) with perBlock = ceil(main / config.blocks), which
+ * can be fewer than `config.blocks` (6 images in 4 blocks: 3 blocks of 2). design.test.ts checks
+ * it against planSession.
+ */
+export function sessionSize(manifest: StimulusSetManifest, config: StudyConfig): { practice: number; main: number; total: number; blocks: number } {
+	const practice = practiceImageIds(manifest, config.practice_trials).length;
+	const others = manifest.images.length - practice;
+	const main = config.images_per_session === null ? others : Math.min(others, config.images_per_session);
+	const blocks = main === 0 ? 0 : Math.ceil(main / Math.ceil(main / config.blocks));
+	return { practice, main, total: practice + main, blocks };
+}
+
 export function planSession(manifest: StimulusSetManifest, config: StudyConfig, latinRow: number, orderSeed: number): PlannedTrial[] {
 	const levels = manifest.levels.length;
 	const fullLevel = levels - 1;

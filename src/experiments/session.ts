@@ -28,12 +28,13 @@ import {
 	completeSession,
 	endSession,
 	ensureParticipantSignedIn,
+	recordCalibration,
 	recordTrials,
 	savedTrialIds,
 	startSession,
 	designData,
 	trialRecord,
-	type MeasuredTrial,
+	type JsPsychTrialData,
 	type PlatformClient,
 	type PublicStudy,
 	type SessionAssignment,
@@ -42,10 +43,13 @@ import {
 import { stableUuid } from '../stimuli/hash.js';
 import type { LoadedStimulusSet } from '../stimuli/load.js';
 import { resolveStudyConfig, type KeyMapping, type StudyConfig } from './config.js';
+import { calibrationTimeline } from './calibration.js';
 import { completionTarget, fallbackCompletionCode, screenOut, type CompletionTarget, type ScreenOut } from './completion.js';
 import { planSession, type PlannedTrial } from './design.js';
+import { interactionCounts } from './interaction.js';
 import RapidCategorizationPlugin, { decodeStimulus } from './plugin-rapid-categorization.js';
 import type { Recruitment } from './recruitment.js';
+import { consentPage, minimumWindowPx, windowTooSmall } from './screens.js';
 import { SafeStorage, TrialQueue, type QueueStatus, type QueueStorage } from './trial-queue.js';
 
 export type SessionStart =
@@ -102,7 +106,7 @@ export interface BrowserRefusal {
  */
 async function checkBrowser(display: HTMLElement, config: StudyConfig, simulate?: SessionOptions['simulate']): Promise<{ browser: Record<string, unknown>; refusal: BrowserRefusal | null }> {
 	const jsPsych = initJsPsych({ display_element: display });
-	const minimum = config.stimulus_px + 64;
+	const minimum = minimumWindowPx(config);
 	const found: Record<string, unknown> = {};
 	const keep = (data: Record<string, unknown>) => {
 		for (const feature of BROWSER_FEATURES) if (feature in data) found[feature] = data[feature];
@@ -130,13 +134,11 @@ async function checkBrowser(display: HTMLElement, config: StudyConfig, simulate?
 	else await jsPsych.run(timeline);
 	display.innerHTML = '';
 	if (found.mobile === true) return { browser: found, refusal: { reason: 'phone', message: 'This study runs on a desktop or laptop computer with a keyboard, not on a phone or tablet.' } };
-	const width = Number(found.width);
-	const height = Number(found.height);
+	// "I cannot make the window larger" ends the check without a measurement: the window as it is now
+	const width = Math.round(Number(found.width ?? innerWidth));
+	const height = Math.round(Number(found.height ?? innerHeight));
 	if (width < minimum || height < minimum) {
-		return {
-			browser: found,
-			refusal: { reason: `small window ${width}x${height}`, message: `Your browser window is ${width} x ${height} pixels, and this study needs at least ${minimum} x ${minimum}.` }
-		};
+		return { browser: found, refusal: { reason: `small window ${width}x${height}`, message: windowTooSmall({ width, height }, minimum)! } };
 	}
 	return { browser: found, refusal: null };
 }
@@ -313,7 +315,7 @@ export class ParticipantSession {
 		if (fresh) {
 			timeline.push({
 				type: HtmlButtonResponsePlugin,
-				stimulus: `<div class="consent" style="max-width:40rem;text-align:left">${config.texts.consent}</div>`,
+				stimulus: consentPage(config, this.options.study.title),
 				choices: ['I agree', 'I do not agree'],
 				simulation_options: { data: { response: 0 } }, // a simulated participant consents
 				on_finish: (data: { response: number }) => {
@@ -339,6 +341,9 @@ export class ParticipantSession {
 			});
 		}
 		timeline.push({ type: FullscreenPlugin, fullscreen_mode: true, message: '<p>The experiment runs in full screen.</p>', button_label: 'Go full screen' });
+		if (fresh && config.calibration === 'virtual-chinrest' && !this.options.simulate) {
+			timeline.push(...(await calibrationTimeline((calibration) => recordCalibration(this.options.client, this.sessionId, calibration))));
+		}
 
 		let previous: PlannedTrial | null = null;
 		for (const planned of remaining) {
@@ -363,8 +368,14 @@ export class ParticipantSession {
 				stimulus_px: config.stimulus_px,
 				// the trial's design values, which jsPsych copies into the trial's data (src/data/trial-fields.ts)
 				data: designData(planned),
-				on_finish: (data: MeasuredTrial) =>
-					this.queue.enqueue(trialRecord({ id: this.trialIds[planned.trial_index]!, trial_index: planned.trial_index }, data))
+				on_finish: (data: JsPsychTrialData & { trial_index: number }) =>
+					this.queue.enqueue(
+						trialRecord(
+							{ id: this.trialIds[planned.trial_index]!, trial_index: planned.trial_index },
+							// this trial's blurs and fullscreen exits (interaction.ts), into its jsPsych data and its record
+							Object.assign(data, interactionCounts(jsPsych.data.getInteractionData().values(), data.trial_index))
+						)
+					)
 			});
 		}
 		timeline.push({ type: HtmlButtonResponsePlugin, stimulus: `<div style="max-width:40rem;text-align:left">${config.texts.debrief}</div>`, choices: ['Finish'] });

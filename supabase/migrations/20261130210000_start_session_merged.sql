@@ -143,13 +143,3 @@ begin
 end
 $$;
 
--- The participant's config keys: 20261130100000 listed prolific_screenout_code, but it is a secret
--- like prolific_completion_code (src/experiments/config.ts SECRET_CONFIG_KEYS): only end_session
--- hands it to a Prolific session that is turned away.
-create or replace function public.participant_config(p_config jsonb) returns jsonb
-language sql immutable set search_path = '' as $$
-  select coalesce(jsonb_object_agg(e.key, e.value), '{}'::jsonb)
-    from jsonb_each(case when jsonb_typeof(p_config) = 'object' then p_config else '{}'::jsonb end) e
-   where e.key in ('keys', 'blocks', 'practice_trials', 'images_per_session', 'timing', 'stimulus_px', 'texts', 'payment',
-                   'mturk_mode')
-$$;

@@ -82,7 +82,7 @@ language sql as $$
   select jsonb_build_object('id', p_id, 'trial_index', p_index, 'block', 'main', 'stimulus_id', p_stimulus,
     'response', p_response, 'response_key', 's', 'rt_ms', case when p_response is null then null else 420.5 end,
     'fixation_ms', 1300, 'onset_ms', 1000.0, 'offset_ms', 1400.1, 'duration_ms', 400.1, 'frames', 24,
-    'refresh_ms', 16.67, 'data', '{}'::jsonb)
+    'refresh_ms', 16.67, 'data', '{}'::jsonb, 'window_blurs', 0, 'fullscreen_exits', 0)
 $$;
 
 grant execute on all functions in schema tests to anon, authenticated;

@@ -13,7 +13,7 @@ select gen_random_uuid() as s1 \gset
 -- the accepted fields
 select results_eq($$ select name from public.trial_fields() order by ordinal $$,
   array['id', 'trial_index', 'block', 'stimulus_id', 'response', 'response_key', 'rt_ms', 'fixation_ms',
-        'onset_ms', 'offset_ms', 'duration_ms', 'frames', 'refresh_ms', 'data'],
+        'onset_ms', 'offset_ms', 'duration_ms', 'frames', 'refresh_ms', 'data', 'window_blurs', 'fullscreen_exits'],
   'trial_fields() lists the columns of trials the client sends, in column order');
 select results_eq($$ select kind || ':' || nullable || ':' || optional from public.trial_fields() where name in ('id', 'fixation_ms', 'frames', 'data') order by ordinal $$,
   array['uuid:false:false', 'float:false:false', 'int:true:true', 'json:false:true'],

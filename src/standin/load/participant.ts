@@ -143,7 +143,7 @@ export function simulatedMeasurement(planned: PlannedTrial, keys: { animal: stri
 		refresh_ms: refresh,
 		anticipations: random() < 0.05 ? 1 : 0
 	};
-	return { ...designData(planned), ...plugin, plugin_version: SIMULATED_PLUGIN_VERSION };
+	return { ...designData(planned), ...plugin, plugin_version: SIMULATED_PLUGIN_VERSION, window_blurs: 0, fullscreen_exits: 0 };
 }
 
 /** Page load and Start, with a reload after each error, until a session starts or the participant gives up. */
