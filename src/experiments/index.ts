@@ -8,7 +8,7 @@ export {
 	studyConfigProblems, studyDesignProblems, studyConfigWarnings, studySlugProblem, studyTitleProblem, suggestSlug, mainImageCount,
 	STUDY_FIELD_LABELS, MTURK_MODES, type MturkMode, type StudyField, type StudyProblem, type StudySetSize
 } from './config.js';
-export { renderStudyText, consentText } from './study-text.js';
+// study-text.ts (renderStudyText, studyPageTexts) is imported by path: it brings the Markdown renderer, which the participant page must not load
 export { planSession, practiceImageIds, shuffled, type PlannedTrial } from './design.js';
 export { TrialQueue, MemoryStorage, SafeStorage, browserStorage, storageNote, type QueueStatus, type QueueStorage, type RejectedTrial, type StorageFault } from './trial-queue.js';
 export { studyLinks, insecureOriginWarning, MTURK_SITES, type StudyLinks } from './links.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { resolveStudyConfig } from './config.js';
 import type { PlannedTrial } from './design.js';
-import { consentPage, consentTitle, introSummary, minimumWindowPx, progressOf, takesParticipants, windowTooSmall } from './screens.js';
+import { studyPageTexts } from './study-text.js';
+import { consentPage, introSummary, minimumWindowPx, progressOf, takesParticipants, windowTooSmall } from './screens.js';
 
 describe('what the participant reads', () => {
 	it('turns participants away from a paused or closed study, not from a live one or its owner\'s draft', () => {
@@ -22,14 +23,16 @@ describe('what the participant reads', () => {
 		expect(introSummary({ practice: 0, main: 1, total: 1, blocks: 1 }, payment)).toBe('You will see 1 picture. It takes about 15 minutes and pays 3.00 USD.');
 	});
 
-	it('gives the consent page a title: the study\'s consent title when set, else one from the study\'s title', () => {
-		const config = resolveStudyConfig({});
-		expect(consentTitle(config, 'Animal or not?')).toBe('Consent to take part: Animal or not?');
-		const titled = resolveStudyConfig({ texts: { consent_title: 'Informed consent' } });
-		expect(consentTitle(titled, 'Animal or not?')).toBe('Informed consent');
-		const page = consentPage(resolveStudyConfig({}), 'Cats & <dogs>');
-		expect(page).toContain('<h1 data-testid="consent-title">Consent to take part: Cats &#38; &#60;dogs&#62;</h1>');
-		expect(page).toContain(config.texts.consent);
+	it('gives the consent page the study\'s consent title, and its texts rendered as HTML', () => {
+		expect(studyPageTexts(resolveStudyConfig({})).consentTitle).toBe('Consent to take part'); // the default consent title
+		const texts = studyPageTexts(resolveStudyConfig({ texts: { consent_title: 'Informed consent', consent: 'Read **this**.', contact: 'a@b.org', debrief: 'Thanks!' } }));
+		expect(texts).toEqual({
+			consentTitle: 'Informed consent',
+			consentHtml: '<p>Read <strong>this</strong>.</p>\n<p><strong>Questions about this study:</strong> <a href="mailto:a@b.org" target="_blank" rel="noopener noreferrer">a@b.org</a></p>\n',
+			debriefHtml: '<p>Thanks!</p>\n'
+		});
+		const page = consentPage({ consentTitle: 'Cats & <dogs>', consentHtml: '<p>ok</p>' });
+		expect(page).toContain('<h1 data-testid="consent-title">Cats &#38; &#60;dogs&#62;</h1><p>ok</p>');
 	});
 
 	it('screens out a window that stays too small, naming its size and the size needed', () => {

@@ -5,6 +5,7 @@
  * session's timeline (session.ts) show these; nothing here touches the DOM or the network.
  */
 import type { StudyConfig } from './config.js';
+import type { StudyPageTexts } from './study-text.js';
 import type { PlannedTrial } from './design.js';
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -35,19 +36,18 @@ export function introSummary(size: { practice: number; main: number; total: numb
 }
 
 /**
- * THE ONE PLACE the consent page's title is taken from. Issue 15 adds a consent title (and
- * contact and ethics-approval fields) to the study's texts (config.ts); until that field is in
- * StudyConfig, a stored `texts.consent_title` is read when present (resolveStudyConfig keeps
- * unknown keys of `texts`), else the study's title.
+ * The texts when the server could not render them (study-text.ts needs the Markdown renderer,
+ * which the participant page does not load): each paragraph as escaped plain text, readable if
+ * not formatted.
  */
-export function consentTitle(config: StudyConfig, studyTitle: string): string {
-	const stored = (config.texts as Partial<Record<'consent_title', unknown>>).consent_title;
-	return typeof stored === 'string' && stored.trim() ? stored.trim() : `Consent to take part: ${studyTitle}`;
+export function plainStudyTexts(config: StudyConfig): StudyPageTexts {
+	const paragraphs = (text: string) => text.split(/\n\s*\n/).map((p) => `<p>${escapeHtml(p.trim())}</p>`).join('');
+	return { consentTitle: config.texts.consent_title, consentHtml: paragraphs(config.texts.consent), debriefHtml: paragraphs(config.texts.debrief) };
 }
 
-/** The consent page: its title, then the study's consent text (HTML as config.ts stores it). */
-export function consentPage(config: StudyConfig, studyTitle: string): string {
-	return `<div class="consent" style="max-width:40rem;text-align:left"><h1 data-testid="consent-title">${escapeHtml(consentTitle(config, studyTitle))}</h1>${config.texts.consent}</div>`;
+/** The consent page: its title, then the consent text (rendered on the server: study-text.ts studyPageTexts). */
+export function consentPage(texts: Pick<StudyPageTexts, 'consentTitle' | 'consentHtml'>): string {
+	return `<div class="consent" style="max-width:40rem;text-align:left"><h1 data-testid="consent-title">${escapeHtml(texts.consentTitle)}</h1>${texts.consentHtml}</div>`;
 }
 
 /** The browser window the experiment needs: the stimulus with a 32 px margin on each side, CSS px. */

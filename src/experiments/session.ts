@@ -50,6 +50,7 @@ import { interactionCounts } from './interaction.js';
 import RapidCategorizationPlugin, { decodeStimulus } from './plugin-rapid-categorization.js';
 import type { Recruitment } from './recruitment.js';
 import { consentPage, minimumWindowPx, windowTooSmall } from './screens.js';
+import type { StudyPageTexts } from './study-text.js';
 import { SafeStorage, TrialQueue, type QueueStatus, type QueueStorage } from './trial-queue.js';
 
 export type SessionStart =
@@ -80,6 +81,8 @@ export interface SessionOptions {
 	isTest: boolean;
 	/** Run with jsPsych's simulation (a simulated participant); such sessions are always test data. */
 	simulate?: 'data-only' | 'visual';
+	/** The consent and debrief as rendered on the server (study-text.ts studyPageTexts). */
+	texts: StudyPageTexts;
 	onQueueChange?: (status: QueueStatus) => void;
 }
 
@@ -315,7 +318,7 @@ export class ParticipantSession {
 		if (fresh) {
 			timeline.push({
 				type: HtmlButtonResponsePlugin,
-				stimulus: consentPage(config, this.options.study.title),
+				stimulus: consentPage(this.options.texts),
 				choices: ['I agree', 'I do not agree'],
 				simulation_options: { data: { response: 0 } }, // a simulated participant consents
 				on_finish: (data: { response: number }) => {
@@ -378,7 +381,7 @@ export class ParticipantSession {
 					)
 			});
 		}
-		timeline.push({ type: HtmlButtonResponsePlugin, stimulus: `<div style="max-width:40rem;text-align:left">${config.texts.debrief}</div>`, choices: ['Finish'] });
+		timeline.push({ type: HtmlButtonResponsePlugin, stimulus: `<div style="max-width:40rem;text-align:left">${this.options.texts.debriefHtml}</div>`, choices: ['Finish'] });
 		if (this.options.simulate) await jsPsych.simulate(timeline as never, this.options.simulate);
 		else await jsPsych.run(timeline as never);
 		if (!consented) throw new TurnedAway('You chose not to take part. Thank you for considering it.', await recordEnding(this.options, this.sessionId, 'declined', null));

@@ -76,3 +76,19 @@ export function consentText(texts: StudyConfig['texts']): string {
 	if (ethics) parts.push(`**Ethics approval:** ${ethics}`);
 	return parts.join('\n\n');
 }
+
+/** What the participant page shows of a study's texts, rendered: made on the server (see the study page's +page.server.ts), so participants never download the Markdown renderer. */
+export interface StudyPageTexts {
+	consentTitle: string;
+	consentHtml: string;
+	debriefHtml: string;
+}
+
+/** The consent page's title (texts.consent_title, which the settings require), consent with contact and ethics approval, and debrief, as safe HTML. */
+export function studyPageTexts(config: StudyConfig): StudyPageTexts {
+	return {
+		consentTitle: config.texts.consent_title.trim(),
+		consentHtml: renderStudyText(consentText(config.texts)),
+		debriefHtml: renderStudyText(config.texts.debrief)
+	};
+}
