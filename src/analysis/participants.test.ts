@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { DecisionTrial, StudyParticipantRow } from '../data/index.js';
 import { fallbackCompletionCode } from '../experiments/completion.js';
-import { PARTICIPANT_COLUMNS, browserOf, checkCodes, exclusionsByParticipant, participantEntries, participantsCsv, screenOf, sortEntries } from './participants.js';
+import { PARTICIPANT_COLUMNS, browserOf, checkCodes, exclusionsByParticipant, interactionFlags, participantEntries, participantsCsv, screenOf, sortEntries } from './participants.js';
 
 const row = (over: Partial<StudyParticipantRow>): StudyParticipantRow => ({
 	study_id: 'st', session_id: 's1', participant_id: 'p1', platform: 'prolific', worker_id: 'PID1', assignment_id: null, hit_id: null,
 	platform_study_id: 'STUDY', platform_session_id: 'SESS', status: 'started', status_reason: null, is_test: false,
-	started_at: '2026-11-30T10:00:00Z', ended_at: null, trials_saved: 0, main_trials: 0, completion_code: null, client_info: {}, ...over
+	started_at: '2026-11-30T10:00:00Z', ended_at: null, trials_saved: 0, main_trials: 0, completion_code: null, client_info: {},
+	window_blurs: 0, fullscreen_exits: 0, px_per_degree: null, ...over
 });
 
 const answer = (participant: string, image: string, reveal: number, correct: boolean): DecisionTrial => ({

@@ -5,7 +5,7 @@
  *
  * The columns are one list, PARTICIPANT_COLUMNS: the table's headers, its sorting and the CSV's
  * columns all iterate it, and each column's description is the documentation of that column.
- * Adding a column (e.g. interaction flags): a field of ParticipantEntry, filled in
+ * Adding a column: a field of ParticipantEntry, filled in
  * participantEntries, and one entry in PARTICIPANT_COLUMNS.
  *
  * - **status**: how the session stands (sessions.status): in progress, completed, declined (no
@@ -57,6 +57,10 @@ export interface ParticipantEntry {
 	code_source: 'server' | 'fallback' | '';
 	browser: string;
 	screen: string;
+	/** "2 window blurs, 1 fullscreen exit" during trials; empty when none. */
+	interaction: string;
+	/** Pixels per degree from the screen calibration ('' without one). */
+	px_per_degree: number | '';
 }
 
 export interface ParticipantColumn {
@@ -84,6 +88,8 @@ export const PARTICIPANT_COLUMNS: readonly ParticipantColumn[] = [
 	{ key: 'code_source', label: 'Code from', description: 'server (issued by complete_session, always valid) or fallback (recomputed from the session id and the trials stored)' },
 	{ key: 'browser', label: 'Browser', description: 'browser, version and operating system, from the browser check' },
 	{ key: 'screen', label: 'Screen', description: 'screen size and pixel ratio, window size at the browser check, refresh rate' },
+	{ key: 'interaction', label: 'Interaction flags', description: 'how often the window lost focus (blur) and the participant left fullscreen during trials, from jsPsych\'s interaction data; empty when never' },
+	{ key: 'px_per_degree', label: 'px per degree', description: 'pixels per degree of visual angle from the screen calibration (virtual chinrest), when the study asked for one' },
 	{ key: 'is_test', label: 'Test', description: 'true for sessions made by automated runs (never human data)' },
 	{ key: 'session_id', label: 'Session', description: 'the session id (the fallback code derives from it)' },
 	{ key: 'participant_id', label: 'Participant', description: 'the participant id, the person\'s observer id in the results (human:<id>)' }
@@ -118,6 +124,12 @@ export function screenOf(info: Record<string, unknown>): string {
 	return parts.join(', ');
 }
 
+/** "2 window blurs, 1 fullscreen exit": the interaction flags in words, empty when there are none. */
+export function interactionFlags(blurs: number, exits: number): string {
+	const count = (n: number, what: string) => (n > 0 ? [`${n} ${what}${n === 1 ? '' : 's'}`] : []);
+	return [...count(blurs, 'window blur'), ...count(exits, 'fullscreen exit')].join(', ');
+}
+
 /** The table's rows, in the order of the view's rows. */
 export async function participantEntries(rows: readonly StudyParticipantRow[], exclusions: ReadonlyMap<string, string>): Promise<ParticipantEntry[]> {
 	return Promise.all(
@@ -141,7 +153,9 @@ export async function participantEntries(rows: readonly StudyParticipantRow[], e
 				completion_code: row.completion_code ?? fallback,
 				code_source: row.completion_code ? 'server' : fallback ? 'fallback' : '',
 				browser: browserOf(row.client_info ?? {}),
-				screen: screenOf(row.client_info ?? {})
+				screen: screenOf(row.client_info ?? {}),
+				interaction: interactionFlags(row.window_blurs ?? 0, row.fullscreen_exits ?? 0),
+				px_per_degree: row.px_per_degree ?? ''
 			} satisfies ParticipantEntry;
 		})
 	);

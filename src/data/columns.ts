@@ -32,6 +32,6 @@ export const READ_RELATIONS: Record<string, readonly string[]> = {
 	study_participants: columnsOf<StudyParticipantRow>()([
 		'study_id', 'session_id', 'participant_id', 'platform', 'worker_id', 'assignment_id', 'hit_id', 'platform_study_id',
 		'platform_session_id', 'status', 'status_reason', 'is_test', 'started_at', 'ended_at', 'trials_saved', 'main_trials',
-		'completion_code', 'client_info'
+		'completion_code', 'client_info', 'window_blurs', 'fullscreen_exits', 'px_per_degree'
 	])
 };

@@ -92,6 +92,11 @@ export interface StudyParticipantRow {
 	completion_code: string | null;
 	/** What the browser check measured and the browser reported (session.ts). */
 	client_info: Record<string, unknown>;
+	/** Times the window lost focus, and fullscreen exits, during the session's trials (jsPsych's interaction data). */
+	window_blurs: number;
+	fullscreen_exits: number;
+	/** The screen calibration's pixels per degree of visual angle (null without one). */
+	px_per_degree: number | null;
 }
 
 /** Every session of a study, oldest first (the owner's; nobody else reads any). */
