@@ -5,6 +5,13 @@
  * npm run models -- import-results --csv FILE.csv --model ID --name NAME --family FAMILY --top1 0.76
  *                        --set SLUG [--study SLUG] [--maps DIR] [--env .local/standin/env.json]
  *
+ * npm run models -- import FILE.onnx --id ID --name NAME --family FAMILY --top1 0.76
+ *                        [--preprocessing unit|symmetric|imagenet] [--output-order standard|background-first|darknet]
+ *                        [--outputs logits|probabilities] [--license TEXT] [--upstream TEXT] [--out .local/models]
+ *
+ * import reads a model file (import-model.ts) and writes <out>/imported/<id>/ (a TF.js model
+ * folder and entry.json, its registry declaration) and <out>/imported/index.json, the list the
+ * app serves at /model-files/imported/ and the models page adds to the registry's models.
  * import-results stores decisions computed elsewhere (and saliency PNGs named <image_id>.png) as a
  * model run marked imported (import-run.ts), in the database as the signed-in researcher.
  *
@@ -30,6 +37,9 @@ import { listMyStudies, listStimulusSets } from '../data/index.js';
 import { researcherClient } from '../data/node.js';
 import { loadClassifier } from './classifier.js';
 import { importedName, importModelRun } from './import-run.js';
+import { IMPORTED_INDEX, IMPORTED_PREFIX, importModelFile, PREPROCESSING_PRESETS, readImportedIndex } from './import-model.js';
+import { folderSaveHandler } from './importers/model-folder.js';
+import type { ModelEntry } from './registry.js';
 import { ImportedResultsError } from './imported-results.js';
 import { defaultModelDir } from './model-dir.js';
 import { folderModelHandler, useFastestNodeBackend } from './node.js';
@@ -43,6 +53,8 @@ import { fail, commandOrUsage, numberOption } from '../lib/command-line.js';
 const USAGE = `usage:
   npm run models -- run --model ID --set DIR --out FILE.csv [--saliency DIR] [--models DIR] [--backend wasm|cpu] [--batch 16] [--levels 0,9] [--limit N] [--decision-rule ${Object.keys(DECISION_RULES).join('|')}]
   npm run models -- list
+  npm run models -- import FILE.onnx --id ID --name NAME --family FAMILY --top1 0.76 [--preprocessing unit|symmetric|imagenet]
+      [--output-order standard|background-first|darknet] [--outputs logits|probabilities] [--license TEXT] [--upstream TEXT] [--out .local/models]
   npm run models -- import-results --csv FILE.csv --model ID --name NAME --family FAMILY --top1 0.76 --set SLUG [--study SLUG] [--maps DIR]
       [--env .local/standin/env.json | --url URL --anon-key KEY] [--email EMAIL --password PASSWORD]`;
 
@@ -70,6 +82,12 @@ const { positionals, values } = parseArgs({
 		limit: { type: 'string' },
 		'decision-rule': { type: 'string', default: DEFAULT_DECISION_RULE },
 		csv: { type: 'string' },
+		id: { type: 'string' },
+		preprocessing: { type: 'string', default: 'imagenet' },
+		'output-order': { type: 'string', default: 'standard' },
+		outputs: { type: 'string', default: 'logits' },
+		license: { type: 'string', default: 'unknown' },
+		upstream: { type: 'string' },
 		name: { type: 'string' },
 		family: { type: 'string' },
 		top1: { type: 'string' },
@@ -87,7 +105,34 @@ const { positionals, values } = parseArgs({
 const command = commandOrUsage(positionals, values.help, USAGE);
 
 try {
-	if (command === 'import-results') {
+	if (command === 'import') {
+		const file = positionals[1];
+		if (!file || !values.id || !values.name || !values.family || !values.top1) fail(`import needs a file, --id, --name, --family and --top1\n${USAGE}`);
+		const top1 = numberOption('top1', values.top1, (x) => x >= 0 && x <= 1, 'a share from 0 to 1 (76 % is 0.76)')!;
+		const preprocessing = PREPROCESSING_PRESETS[values.preprocessing as keyof typeof PREPROCESSING_PRESETS] ?? fail(`--preprocessing must be one of ${Object.keys(PREPROCESSING_PRESETS).join(', ')} (got "${values.preprocessing}")`);
+		const bytes = new Uint8Array(await readFile(file).catch((error: Error) => fail(`cannot read ${file}: ${error.message}`)));
+		const started = performance.now();
+		const imported = await importModelFile(bytes, path.basename(file), {
+			id: values.id,
+			name: values.name,
+			family: values.family as ModelEntry['family'],
+			imagenetTop1: top1,
+			preprocessing,
+			outputOrder: { kind: values['output-order'] } as ModelEntry['outputOrder'],
+			outputs: values.outputs as ModelEntry['outputs'],
+			license: values.license,
+			upstream: values.upstream ?? path.basename(file)
+		}).catch((error: Error) => fail(error.message));
+		const out = path.resolve(values.out ?? '.local/models', IMPORTED_PREFIX);
+		await imported.model.save(folderSaveHandler(path.join(out, imported.entry.id)));
+		imported.model.dispose();
+		await writeFile(path.join(out, imported.entry.id, 'entry.json'), JSON.stringify({ ...imported.entry, import: imported.details }, null, '\t') + '\n');
+		const index = await readImportedIndex(out);
+		await writeFile(path.join(out, IMPORTED_INDEX), JSON.stringify([...index.filter((e) => e.id !== imported.entry.id), imported.entry], null, '\t') + '\n');
+		console.log(`imported ${imported.entry.name} (${imported.details.source_format}, ${imported.entry.inputSize} px input) in ${((performance.now() - started) / 1000).toFixed(1)} s: ${path.join(out, imported.entry.id)}`);
+		console.log(`the app serves it at /model-files/${IMPORTED_PREFIX}/${imported.entry.id}/ and lists it on the models page (npm start serves ${path.dirname(out)})`);
+		process.exit(0);
+	} else if (command === 'import-results') {
 		if (!values.csv || !values.model || !values.name || !values.family || !values.top1 || !values.set) fail(`import-results needs --csv, --model, --name, --family, --top1 and --set\n${USAGE}`);
 		const top1 = numberOption('top1', values.top1, (x) => x >= 0 && x <= 1, 'a share from 0 to 1 (76 % is 0.76)')!;
 		const csv = await readFile(values.csv, 'utf8').catch((error: Error) => fail(`cannot read ${values.csv}: ${error.message}`));

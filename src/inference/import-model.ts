@@ -10,7 +10,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { outputAdapter } from './classes.js';
 import { importOnnx } from './importers/onnx.js';
-import { parseModelEntry, type ModelEntry } from './registry.js';
+import { parseModelEntry, type ModelEntry, type Preprocessing } from './registry.js';
 
 /** Where imported models live under /model-files/ (and in the folder the server serves there). */
 export const IMPORTED_PREFIX = 'imported';
@@ -18,6 +18,28 @@ export const IMPORTED_PREFIX = 'imported';
 export const IMPORTED_INDEX = 'index.json';
 
 export type ModelFileFormat = 'onnx' | 'tflite';
+
+/** Named preprocessings for the command line and the page: what most exported models expect. */
+export const PREPROCESSING_PRESETS = {
+	/** torchvision / timm ImageNet models */
+	imagenet: { scale: 'mean-std', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], channels: 'rgb' },
+	/** x / 255 */
+	unit: { scale: 'unit', channels: 'rgb' },
+	/** x / 127.5 - 1 (TF-slim, Keras MobileNet, Inception) */
+	symmetric: { scale: 'symmetric', channels: 'rgb' }
+} as const satisfies Record<string, Preprocessing>;
+
+/** The imported models' entries from an index file's text (each checked; `where` names the file). */
+export function parseImportedIndex(text: string, where: string): ModelEntry[] {
+	let list: unknown;
+	try {
+		list = JSON.parse(text);
+	} catch (error) {
+		throw new ModelImportError(`${where} is not valid JSON: ${(error as Error).message}`);
+	}
+	if (!Array.isArray(list)) throw new ModelImportError(`${where} must be a JSON list of model declarations`);
+	return list.map((raw, i) => parseModelEntry(raw, `${where}, entry ${i + 1}`));
+}
 
 /** A model file that cannot be imported: the sentence names the file. */
 export class ModelImportError extends Error {}
@@ -64,4 +86,12 @@ export async function importModelFile(bytes: Uint8Array, fileName: string, decla
 		model: imported.model,
 		details: { source_format: 'onnx', file: fileName, opset: imported.opset, producer: imported.producer, source_layout: imported.sourceLayout, operators: imported.operators }
 	};
+}
+
+/** Node only: the entries of an imported-models folder's index (none when it has no index yet). */
+export async function readImportedIndex(folder: string): Promise<ModelEntry[]> {
+	const { readFile } = await import('node:fs/promises');
+	const where = `${folder}/${IMPORTED_INDEX}`;
+	const text = await readFile(where, 'utf8').catch(() => null);
+	return text === null ? [] : parseImportedIndex(text, where);
 }
