@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { centerBiasMap } from './importance-map.js';
 import {
 	checkCategory,
+	checkImagenetClasses,
 	checkLevelCount,
 	checkMapSize,
 	checkMapsPresent,
@@ -13,6 +14,8 @@ import {
 	checkSetName,
 	checkSize,
 	checkSlug,
+	parseImagenetClasses,
+	photoIdFromFileName,
 	refusals,
 	RULES,
 	validateBuild,
@@ -65,10 +68,28 @@ describe('the rules checked before a set is built', () => {
 		expect(checkPhotoIds(['my cat'])[0]!.message).toContain('The photo id "my cat" must be 1 to 128 letters');
 	});
 
+	it('photo ids come from file names, with what an id cannot hold replaced', () => {
+		expect(photoIdFromFileName('owl.png')).toBe('owl');
+		expect(photoIdFromFileName('My cat (2).JPG')).toBe('My-cat-2-');
+		expect(photoIdFromFileName('maps/owl.tar.json')).toBe('owl.tar');
+		expect(photoIdFromFileName('_hidden.png')).toBe('hidden');
+		expect(checkPhotoIds([photoIdFromFileName('My cat (2).JPG')])).toEqual([]);
+	});
+
 	it('category: one of the task\'s', () => {
 		expect(checkCategory('cat', 'animal')).toEqual([]);
 		expect(checkCategory('cat', undefined)[0]!.message).toBe('Photo "cat" needs a category: animal or non_animal (got "").');
 		expect(levels(checkCategory('cat', 'plant'))).toEqual(['refuse']);
+	});
+
+	it('classes: optional ImageNet-1k indices 0..999, separated by commas or spaces', () => {
+		expect(checkImagenetClasses('owl', '')).toEqual([]);
+		expect(checkImagenetClasses('owl', '24, 25 26')).toEqual([]);
+		expect(parseImagenetClasses('24, 25 26')).toEqual([24, 25, 26]);
+		expect(parseImagenetClasses('')).toEqual([]);
+		expect(checkImagenetClasses('owl', '24, 1000')[0]!.message).toBe('Photo "owl": ImageNet classes must be whole numbers from 0 to 999, separated by commas (got "1000").');
+		expect(levels(checkImagenetClasses('owl', 'owl'))).toEqual(['refuse']);
+		expect(levels(checkImagenetClasses('owl', '-3'))).toEqual(['refuse']);
 	});
 
 	it('shape: a non-square photo is warned with how it will be cropped and resized', () => {
@@ -109,7 +130,7 @@ describe('the rules checked before a set is built', () => {
 	});
 
 	it('every rule has a test above and a line in RULES', () => {
-		expect(Object.keys(RULES).sort()).toEqual(['category', 'levels', 'map-size', 'map-values', 'maps', 'name', 'photo-count', 'photos', 'seed', 'shape', 'size', 'slug']);
+		expect(Object.keys(RULES).sort()).toEqual(['category', 'classes', 'levels', 'map-size', 'map-values', 'maps', 'name', 'photo-count', 'photos', 'seed', 'shape', 'size', 'slug']);
 	});
 });
 

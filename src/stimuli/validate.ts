@@ -83,6 +83,16 @@ export function checkSetName(name: string): Finding[] {
 	return [];
 }
 
+/**
+ * A photo's (or map's) id from its file name: the name without its extension, every run of
+ * characters other than letters, digits, _ . - turned into one "-", at most 128 characters.
+ * Maps are matched to photos by this id. "My cat (2).JPG" -> "My-cat-2-".
+ */
+export function photoIdFromFileName(fileName: string): string {
+	const stem = fileName.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
+	return stem.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 128);
+}
+
 /** Photo ids: at least one photo, each id letters, digits, _ . - (from its file name), no two alike. */
 export function checkPhotoIds(ids: string[]): Finding[] {
 	if (ids.length === 0) return [refuse('photos', 'Add at least one photo.')];
@@ -101,6 +111,17 @@ export function checkCategory(id: string, category: string | undefined, task?: T
 	if (!category || !categories.includes(category)) {
 		return [refuse('category', `Photo "${id}" needs a category: ${categories.join(' or ')} (got ${got(category ?? '')}).`)];
 	}
+	return [];
+}
+
+/** ImageNet-1k classes of a photo as typed: whole numbers 0..999, separated by commas or spaces (none is allowed). */
+export function parseImagenetClasses(text: string): number[] {
+	return text.split(/[\s,]+/).filter(Boolean).map(Number);
+}
+
+export function checkImagenetClasses(id: string, text: string): Finding[] {
+	const bad = text.split(/[\s,]+/).filter(Boolean).find((t) => !/^\d+$/.test(t) || Number(t) > 999);
+	if (bad !== undefined) return [refuse('classes', `Photo "${id}": ImageNet classes must be whole numbers from 0 to 999, separated by commas (got "${bad}").`)];
 	return [];
 }
 
@@ -169,6 +190,7 @@ export const RULES = {
 	name: 'the set\'s name: 1..200 characters',
 	photos: 'at least one photo; ids from file names, valid and unique',
 	category: 'each photo\'s category, from the task',
+	classes: 'each photo\'s optional ImageNet-1k classes (0..999), the saliency target',
 	shape: 'non-square photos are centre-cropped, then resized',
 	maps: 'every photo has a map from the chosen source',
 	'map-size': 'a map is the photo\'s size or the set\'s',
@@ -181,6 +203,8 @@ export interface PhotoFacts {
 	width: number;
 	height: number;
 	category?: string;
+	/** ImageNet classes as typed (parseImagenetClasses reads them). */
+	classes?: string;
 }
 
 export interface BuildRequest {
@@ -209,6 +233,7 @@ export function validateBuild(request: BuildRequest): Finding[] {
 	const sizeOk = checkSize(request.size).length === 0;
 	for (const photo of request.photos) {
 		findings.push(...checkCategory(photo.id, photo.category, request.task));
+		if (photo.classes !== undefined) findings.push(...checkImagenetClasses(photo.id, photo.classes));
 		if (sizeOk) findings.push(...checkPhotoShape(photo.id, photo.width, photo.height, size));
 	}
 	if (request.maps) {
