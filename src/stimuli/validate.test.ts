@@ -32,6 +32,7 @@ describe('the rules checked before a set is built', () => {
 		expect(checkSeed('2147483647')).toEqual([]);
 		expect(checkSeed(-1)).toEqual([{ level: 'refuse', rule: 'seed', message: 'The seed must be a whole number from 0 to 2147483647 (got -1).' }]);
 		expect(checkSeed('-1')[0]!.message).toBe('The seed must be a whole number from 0 to 2147483647 (got "-1").');
+		expect(checkSeed(null)[0]!.message).toBe('The seed must be a whole number from 0 to 2147483647 (got nothing).'); // an emptied number field
 		for (const bad of [1.5, 2 ** 31, 'abc', '', NaN, null]) expect(levels(checkSeed(bad)), String(bad)).toEqual(['refuse']);
 	});
 
@@ -78,7 +79,7 @@ describe('the rules checked before a set is built', () => {
 
 	it('category: one of the task\'s', () => {
 		expect(checkCategory('cat', 'animal')).toEqual([]);
-		expect(checkCategory('cat', undefined)[0]!.message).toBe('Photo "cat" needs a category: animal or non_animal (got "").');
+		expect(checkCategory('cat', undefined)[0]!.message).toBe('Photo "cat" needs a category: animal or non_animal (got nothing).');
 		expect(levels(checkCategory('cat', 'plant'))).toEqual(['refuse']);
 	});
 

@@ -36,7 +36,7 @@ export const LIMITS = {
 	slug: /^[a-z0-9][a-z0-9-]{1,62}$/
 } as const;
 
-const got = (value: unknown) => (typeof value === 'string' ? `"${value}"` : String(value));
+const got = (value: unknown) => (value === null || value === undefined || value === '' ? 'nothing' : typeof value === 'string' ? `"${value}"` : String(value));
 const refuse = (rule: Finding['rule'], message: string): Finding => ({ level: 'refuse', rule, message });
 const warn = (rule: Finding['rule'], message: string): Finding => ({ level: 'warn', rule, message });
 const note = (rule: Finding['rule'], message: string): Finding => ({ level: 'note', rule, message });

@@ -1,0 +1,94 @@
+/**
+ * A researcher builds a stimulus set from their own photos on the dashboard and records it; the
+ * set is then served like the demo set and offered wherever a set is chosen: the new-study form,
+ * the ClickMe maps panel and the models page.
+ */
+import { expect, test } from '@playwright/test';
+import { rgbToPng } from '../src/stimuli/png.js';
+import { seededRandom } from '../src/stimuli/random.js';
+import { LOCAL_RESEARCHER } from './platform.js';
+
+/** A small photo: smooth colour gradients with a little seeded noise. */
+function photo(name: string, width: number, height: number) {
+	const random = seededRandom('e2e-photo', name);
+	const data = new Uint8Array(width * height * 3);
+	for (let y = 0; y < height; y++) {
+		for (let x = 0; x < width; x++) {
+			const i = 3 * (y * width + x);
+			data[i] = (x * 255) / width;
+			data[i + 1] = (y * 255) / height;
+			data[i + 2] = 128 + random() * 60;
+		}
+	}
+	return { name: `${name}.png`, mimeType: 'image/png', buffer: Buffer.from(rgbToPng({ width, height, data })) };
+}
+
+test('a researcher uploads photos, builds and records a set, and it is offered for studies, ClickMe and models', async ({ page }) => {
+	test.setTimeout(120_000);
+	await page.goto('/dashboard');
+	await page.getByLabel('Email').fill(LOCAL_RESEARCHER.email);
+	await page.getByLabel('Password').fill(LOCAL_RESEARCHER.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.getByTestId('sets-link').click();
+	await expect(page).toHaveURL(/\/dashboard\/sets$/);
+
+	const form = page.getByTestId('set-form');
+	await form.getByLabel('Name', { exact: true }).fill('Lab photos');
+	await expect(form.getByLabel('Short name for links')).toHaveValue('lab-photos');
+	await page.getByTestId('photo-input').setInputFiles([photo('owl', 40, 40), photo('fox', 40, 40), photo('mug', 40, 40), photo('bus', 48, 32)]);
+	await expect(page.getByTestId('photo-row')).toHaveCount(4);
+	await page.getByTestId('levels').fill('4');
+	await page.getByTestId('size').fill('32');
+
+	// refusals block the build, each in one sentence
+	const build = page.getByTestId('build-set');
+	await expect(page.getByTestId('finding-refuse').first()).toContainText('needs a category');
+	await expect(build).toBeDisabled();
+	await page.getByRole('button', { name: 'all animal' }).click();
+	await page.getByLabel('Category of mug').selectOption('non_animal');
+	await page.getByLabel('Category of bus').selectOption('non_animal');
+	await page.getByTestId('seed').fill('-1');
+	await expect(page.getByTestId('finding-refuse')).toHaveText(['Fix: The seed must be a whole number from 0 to 2147483647 (got -1).']);
+	await expect(build).toBeDisabled();
+	await page.getByTestId('seed').fill('1');
+	await expect(page.getByTestId('finding-refuse')).toHaveCount(0);
+
+	// warnings before building: how the non-square photo will be cropped; centre bias is named as such
+	await expect(page.getByTestId('finding-warn')).toContainText(['Photo "bus" is 48 x 32, not square: it will be centre-cropped to 32 x 32 (cutting 16 px from the left and right together), then resized to 32 x 32.']);
+	await expect(page.getByTestId('map-source')).toContainText('Centre bias (a placeholder, not human data)');
+	await expect(page.getByTestId('map-source').getByLabel('Centre bias (a placeholder, not human data)')).toBeChecked();
+
+	// build and record, with a progress bar on the way
+	const seenProgress = page.waitForSelector('[data-testid="build-progress"]', { state: 'attached', timeout: 30_000 }).then(() => true, () => false);
+	await expect(build).toBeEnabled();
+	await build.click();
+	await expect(page.getByTestId('set-recorded')).toContainText('Lab photos (lab-photos): 4 photos, 16 stimuli', { timeout: 60_000 });
+	expect(await seenProgress).toBe(true);
+	await expect(page.getByTestId('own-sets')).toContainText('Lab photos');
+	await expect(page.getByTestId('own-sets')).toContainText('centre bias (placeholder)');
+
+	// served like the demo set, from /stimuli/<slug>/
+	const manifest = await (await page.request.get('/stimuli/lab-photos/manifest.json')).json();
+	expect(manifest.images.map((i: { image_id: string }) => i.image_id).sort()).toEqual(['bus', 'fox', 'mug', 'owl']);
+	expect(manifest.map_source).toBe('center-bias');
+	const stimulus = await page.request.get(`/stimuli/lab-photos/${manifest.stimuli[0].file}`);
+	expect(stimulus.headers()['content-type']).toBe('image/png');
+
+	// the new-study form offers it, and a study on it opens for participants
+	await page.goto('/dashboard');
+	const newStudy = page.getByTestId('new-study');
+	await expect(newStudy.getByLabel('Stimulus set').locator('option', { hasText: 'Lab photos' })).toHaveCount(1);
+	await newStudy.getByLabel('Title').fill('Our own photos');
+	await newStudy.getByLabel('Short name for the link').fill('own-photos');
+	await newStudy.getByLabel('Stimulus set').selectOption({ label: 'Lab photos (4 levels)' });
+	await newStudy.getByRole('button', { name: 'Create and open' }).click();
+	await expect(page.getByTestId('study-table')).toContainText('Our own photos');
+	// ClickMe: its maps panel, where its owner opens it to players
+	await expect(page.getByTestId('clickme-panel-lab-photos')).toBeVisible();
+	// the models page's set selector
+	await page.goto('/models');
+	await expect(page.getByLabel('Stimulus set').locator('option', { hasText: 'Lab photos' })).toHaveCount(1);
+
+	await page.goto('/study/own-photos');
+	await expect(page.getByTestId('study-title')).toHaveText('Our own photos');
+});
