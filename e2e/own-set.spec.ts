@@ -4,6 +4,7 @@
  * the ClickMe maps panel and the models page.
  */
 import { expect, test } from '@playwright/test';
+import { centerBiasMap, mapToPng } from '../src/stimuli/importance-map.js';
 import { rgbToPng } from '../src/stimuli/png.js';
 import { seededRandom } from '../src/stimuli/random.js';
 import { LOCAL_RESEARCHER } from './platform.js';
@@ -91,4 +92,27 @@ test('a researcher uploads photos, builds and records a set, and it is offered f
 
 	await page.goto('/study/own-photos');
 	await expect(page.getByTestId('study-title')).toHaveText('Our own photos');
+});
+
+test('uploaded maps are checked before building: missing, wrong-sized and all-zero maps are named', async ({ page }) => {
+	await page.goto('/dashboard/sets');
+	await page.getByLabel('Email').fill(LOCAL_RESEARCHER.email);
+	await page.getByLabel('Password').fill(LOCAL_RESEARCHER.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.getByTestId('set-form').getByLabel('Name', { exact: true }).fill('Mapped photos');
+	await page.getByTestId('photo-input').setInputFiles([photo('owl', 40, 40), photo('fox', 40, 40), photo('mug', 40, 40), photo('bus', 40, 40)]);
+	await page.getByRole('button', { name: 'all animal' }).click();
+	await page.getByTestId('map-source').getByLabel('Uploaded maps').check();
+	const map = (name: string, m: { width: number; height: number; data: Float64Array }) => ({ name: `${name}.png`, mimeType: 'image/png', buffer: Buffer.from(mapToPng(m)) });
+	await page.getByTestId('map-input').setInputFiles([
+		map('owl', centerBiasMap(40, 40)),
+		map('fox', { width: 40, height: 40, data: new Float64Array(1600) }),
+		map('mug', centerBiasMap(10, 10))
+	]);
+	await expect(page.getByTestId('finding-refuse')).toContainText([
+		'1 photo has no map in the uploaded maps: "bus". Maps are matched to photos by id (file name without extension).',
+		'The map of "mug" is 10 x 10: it must be the photo\'s size (40 x 40) or the set\'s (256 x 256).'
+	]);
+	await expect(page.getByTestId('finding-warn')).toContainText(['The map of "fox" is all zero: no pixel is more important than another, so its pixels are revealed in the seeded random tie order, not by importance.']);
+	await expect(page.getByTestId('build-set')).toBeDisabled();
 });
