@@ -1,6 +1,6 @@
 /**
  * Recording a built set in the database through the app's own calls (src/data), against the
- * stand-in on PGlite: the command line's --record path, the files served back byte for byte,
+ * stand-in on PGlite and on PostgreSQL (onBothEngines): the command line's --record path, the files served back byte for byte,
  * the set listed for studies, ClickMe and model runs, and the refusals in sentences.
  */
 import { execFile } from 'node:child_process';
@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { beginStimulusSet, DataError, listStimulusSets, signInResearcher, stimulusFile, type PlatformClient } from '../data/index.js';
 import { createNodeClient } from '../data/node.js';
+import { onBothEngines, type Engine } from '../standin/engines.test-helper.js';
 import { startLocalStandin, type LocalStandin } from '../standin/local.js';
 import { buildStimulusSet } from './build-set.js';
 import { rgbToPng } from './png.js';
@@ -18,15 +19,10 @@ import { seededRandom } from './random.js';
 import { manifestFiles, recordSetFolder } from './record.js';
 
 const RESEARCHER = { email: 'researcher@example.org', password: 'local-demo-password' };
-let standin: LocalStandin;
 let work: string;
-let researcher: PlatformClient;
 
 beforeAll(async () => {
-	standin = await startLocalStandin({ inMemory: true, jwtSecret: 'record-test-secret-0123456789abcdef0123456789' });
 	work = await mkdtemp(path.join(tmpdir(), 'record-test-'));
-	researcher = createNodeClient(standin.url, standin.anonKey);
-	await signInResearcher(researcher, RESEARCHER.email, RESEARCHER.password);
 	// two small photos, one of them not square
 	const images = path.join(work, 'photos');
 	await mkdir(images, { recursive: true });
@@ -38,16 +34,29 @@ beforeAll(async () => {
 		const random = seededRandom('photo', id);
 		await writeFile(path.join(images, `${id}.png`), rgbToPng({ width, height: 20, data: Uint8Array.from({ length: width * 20 * 3 }, () => Math.floor(random() * 256)) }));
 	}
-}, 60_000);
+});
 
 afterAll(async () => {
-	await standin?.close();
 	await rm(work, { recursive: true, force: true });
 });
 
-describe('recording a set built on the command line', () => {
+function recordSuite(engine: Engine, databaseUrl: () => string | undefined) {
+	let standin: LocalStandin;
+	let researcher: PlatformClient;
+
+	beforeAll(async () => {
+		standin = await startLocalStandin({ inMemory: true, databaseUrl: databaseUrl(), jwtSecret: 'record-test-secret-0123456789abcdef0123456789' });
+		researcher = createNodeClient(standin.url, standin.anonKey);
+		await signInResearcher(researcher, RESEARCHER.email, RESEARCHER.password);
+	}, 60_000);
+
+	afterAll(async () => {
+		await standin?.close();
+	});
+
+describe(`recording a set built on the command line (${engine})`, () => {
 	it('records it as the researcher: listed for every selector, its files served back byte for byte', async () => {
-		const out = path.join(work, 'lab-owls');
+		const out = path.join(work, `lab-owls-${engine}`);
 		const manifest = await buildStimulusSet({ imagesDir: path.join(work, 'photos'), outDir: out, levels: 2, size: 16, name: 'lab-owls', mapSource: 'center-bias' });
 		let progress = 0;
 		const counts = await recordSetFolder(researcher, out, { slug: 'lab-owls', name: 'Lab owls', mapSource: { kind: 'center-bias' }, onProgress: (done) => (progress = done) });
@@ -78,11 +87,11 @@ describe('recording a set built on the command line', () => {
 	});
 
 	it('npm run stimuli -- build --record ends in the same place, with warnings first and one-line refusals', async () => {
-		const env = path.join(work, 'env.json');
+		const env = path.join(work, `env-${engine}.json`);
 		await writeFile(env, JSON.stringify({ PUBLIC_SUPABASE_URL: standin.url, PUBLIC_SUPABASE_ANON_KEY: standin.anonKey }));
 		const run = promisify(execFile);
 		const cli = (...args: string[]) => run('npx', ['tsx', 'src/stimuli/cli.ts', ...args]);
-		const { stdout, stderr } = await cli('build', '--images', path.join(work, 'photos'), '--out', path.join(work, 'cli-set'), '--map-source', 'center-bias', '--levels', '2', '--size', '16', '--record', '--slug', 'cli-set', '--name', 'CLI set', '--env', env);
+		const { stdout, stderr } = await cli('build', '--images', path.join(work, 'photos'), '--out', path.join(work, `cli-set-${engine}`), '--map-source', 'center-bias', '--levels', '2', '--size', '16', '--record', '--slug', 'cli-set', '--name', 'CLI set', '--env', env);
 		expect(stderr).toContain('warning: Photo "owl" is 24 x 20, not square: it will be centre-cropped to 20 x 20 (cutting 4 px from the left and right together), then resized to 16 x 16.');
 		expect(stderr).toContain('warning: 2 reveal levels is too few');
 		expect(stdout).toContain('recorded set "cli-set" in the database: 2 images, 4 stimuli');
@@ -94,3 +103,6 @@ describe('recording a set built on the command line', () => {
 		expect((clickme as { stderr: string }).stderr).toBe('error: --map-source clickme needs --maps-from SLUG when recording: the set whose maps these are\n');
 	}, 60_000);
 });
+}
+
+onBothEngines('record', recordSuite);
