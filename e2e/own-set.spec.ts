@@ -7,7 +7,11 @@ import { expect, test } from '@playwright/test';
 import { centerBiasMap, mapToPng } from '../src/stimuli/importance-map.js';
 import { rgbToPng } from '../src/stimuli/png.js';
 import { seededRandom } from '../src/stimuli/random.js';
-import { LOCAL_RESEARCHER } from './platform.js';
+import { importImportanceMaps } from '../src/data/index.js';
+import { LOCAL_RESEARCHER, researcherClient } from './platform.js';
+
+// the third test takes its maps from the set the first one records
+test.describe.configure({ mode: 'serial' });
 
 /** A small photo: smooth colour gradients with a little seeded noise. */
 function photo(name: string, width: number, height: number) {
@@ -115,4 +119,34 @@ test('uploaded maps are checked before building: missing, wrong-sized and all-ze
 	]);
 	await expect(page.getByTestId('finding-warn')).toContainText(['The map of "fox" is all zero: no pixel is more important than another, so its pixels are revealed in the seeded random tie order, not by importance.']);
 	await expect(page.getByTestId('build-set')).toBeDisabled();
+});
+
+test("a set built from a model's saliency on another set records where its maps came from", async ({ page }) => {
+	// a model's saliency maps stored for the first test's set, as the models page stores them
+	const client = await researcherClient();
+	const { data: source, error } = await client.from('stimulus_sets').select('id').eq('slug', 'lab-photos').single();
+	if (error) throw new Error(error.message);
+	const diagonal = { width: 32, height: 32, data: Float64Array.from({ length: 1024 }, (_, i) => (i % 32) + Math.floor(i / 32)) };
+	await importImportanceMaps(client, source.id, 'model:e2e-saliency', ['owl', 'fox', 'mug', 'bus'].map((id) => ({ image_id: id, width: 32, height: 32, png: mapToPng(diagonal) })));
+
+	await page.goto('/dashboard/sets');
+	await page.getByLabel('Email').fill(LOCAL_RESEARCHER.email);
+	await page.getByLabel('Password').fill(LOCAL_RESEARCHER.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.getByTestId('set-form').getByLabel('Name', { exact: true }).fill('Saliency-first photos');
+	await page.getByTestId('photo-input').setInputFiles([photo('owl', 40, 40), photo('mug', 40, 40)]);
+	await page.getByLabel('Category of owl').selectOption('animal');
+	await page.getByLabel('Category of mug').selectOption('non_animal');
+	await page.getByTestId('levels').fill('4');
+	await page.getByTestId('size').fill('32');
+	await page.getByTestId('map-source').getByLabel("A model's saliency on another set").check();
+	await expect(page.getByTestId('map-source-set')).toHaveValue(source.id);
+	await expect(page.getByTestId('map-source-model')).toHaveValue('e2e-saliency');
+	await expect(page.getByTestId('map-source')).toContainText('4 maps loaded.');
+	await expect(page.getByTestId('finding-note')).toContainText(['2 maps match no photo and will be left out: "bus", "fox".']);
+	await page.getByTestId('build-set').click();
+	await expect(page.getByTestId('set-recorded')).toContainText('Saliency-first photos (saliency-first-photos): 2 photos, 8 stimuli', { timeout: 60_000 });
+	await expect(page.getByTestId('own-sets').getByRole('row', { name: /Saliency-first photos/ })).toContainText('saliency of e2e-saliency on lab-photos');
+	const manifest = await (await page.request.get('/stimuli/saliency-first-photos/manifest.json')).json();
+	expect(manifest.map_source).toBe('model:e2e-saliency');
 });

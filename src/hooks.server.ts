@@ -66,7 +66,8 @@ export const handle: Handle = async ({ event, resolve }) => {
 		if (stimuli && stimuli[1] !== 'photos') {
 			const folder = path.resolve(env.STIMULUS_SETS_DIR || '.local/stimuli', stimuli[1]!);
 			const relative = decodeURIComponent(stimuli[2]!);
-			return existsSync(folder) ? serveFile(folder, relative, method, true) : serveStoredFile(stimuli[1]!, relative, method);
+			// a built set on disk has its manifest (.local/stimuli/maps, say, is not a set)
+			return existsSync(path.join(folder, 'manifest.json')) ? serveFile(folder, relative, method, true) : serveStoredFile(stimuli[1]!, relative, method);
 		}
 		const models = /^\/model-files\/([A-Za-z0-9_.-]+)\/(.+)$/.exec(pathname);
 		if (models) {
