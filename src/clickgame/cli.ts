@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { clickmeSet } from '../data/index.js';
-import { researcherClient } from '../data/node.js';
+import { RESEARCHER_OPTIONS, RESEARCHER_USAGE, researcherClient } from '../lib/researcher-cli.js';
 import { commandOrUsage, fail, numberOption, NUMBER_RULES } from '../lib/command-line.js';
 import { DEFAULT_COMPARISON } from '../analysis/features.js';
 import { HARMONIZATION_CEILING } from '../analysis/metrics.js';
@@ -25,8 +25,7 @@ const USAGE = `Usage:
       [--min-players ${DEFAULT_AGGREGATION.minPlayers}] [--splits ${DEFAULT_AGGREGATION.splits}] [--seed ${DEFAULT_AGGREGATION.seed}]
       [--min-strokes ${DEFAULT_AGGREGATION.minStrokes}] [--exclude-touch] [--leave-one-out-sd ${DEFAULT_AGGREGATION.leaveOneOutSd}]
       [--blur-size ${DEFAULT_AGGREGATION.blurSize}] [--resolution ${DEFAULT_COMPARISON.resolution}] [--mode game|annotation] [--include-test]
-      [--env .local/standin/env.json | --url URL --anon-key KEY] [--email EMAIL --password PASSWORD]
-The researcher account defaults to RESEARCHER_EMAIL / RESEARCHER_PASSWORD, else the local demo account.`;
+      ${RESEARCHER_USAGE}`;
 
 const { values, positionals } = parseArgs({
 	allowPositionals: true,
@@ -45,11 +44,7 @@ const { values, positionals } = parseArgs({
 		resolution: { type: 'string' },
 		mode: { type: 'string', default: 'game' },
 		'include-test': { type: 'boolean' },
-		env: { type: 'string', default: '.local/standin/env.json' },
-		url: { type: 'string' },
-		'anon-key': { type: 'string' },
-		email: { type: 'string' },
-		password: { type: 'string' },
+		...RESEARCHER_OPTIONS,
 		help: { type: 'boolean' }
 	}
 });
@@ -72,11 +67,11 @@ const options: AggregationOptions = {
 	comparison: { preprocessing: 'harmonization', resolution: number('resolution', DEFAULT_COMPARISON.resolution, (n) => Number.isInteger(n) && n >= 8 && n <= 2048, 'a whole number of px from 8 to 2048') }
 };
 
-const { client, env, url } = await researcherClient({ env: values.env, url: values.url, anonKey: values['anon-key'], email: values.email, password: values.password }).catch((error: Error) => fail(error.message));
+const { client, appUrl } = await researcherClient(values);
 
 const set = await clickmeSet(client, values.set).catch((error: Error) => fail(error.message));
 // the set's files are served by the app; base_url may be relative to it
-const manifest = (await loadStimulusSet(new URL(set.base_url, env.APP_URL ?? url).href).catch((error: Error) => fail(error.message))).manifest;
+const manifest = (await loadStimulusSet(new URL(set.base_url, appUrl ?? values.url ?? 'http://127.0.0.1:5173').href).catch((error: Error) => fail(error.message))).manifest;
 const sizes = new Map(manifest.images.map((i) => [i.image_id, { width: i.width, height: i.height }]));
 
 const bar = new cliProgress.SingleBar({ format: 'maps and reliability [{bar}] {value}/{total} images', hideCursor: true }, cliProgress.Presets.shades_classic);

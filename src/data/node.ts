@@ -24,11 +24,11 @@ export type PlatformEnv = { PUBLIC_SUPABASE_URL?: string; PUBLIC_SUPABASE_ANON_K
 export class ConnectionError extends Error {}
 
 /**
- * A client signed in as the researcher, for the command lines (clickme maps, model results
- * import, stimulus sets): the account defaults to RESEARCHER_EMAIL / RESEARCHER_PASSWORD, else the
+ * A client signed in as the researcher, for the command lines (src/lib/researcher-cli.ts wraps it
+ * with their options and one-line failures): the account defaults to RESEARCHER_EMAIL / RESEARCHER_PASSWORD, else the
  * local demo account.
  */
-export async function researcherClient(options: ResearcherConnection): Promise<{ client: PlatformClient; env: PlatformEnv; url: string }> {
+export async function connectResearcher(options: ResearcherConnection): Promise<{ client: PlatformClient; env: PlatformEnv; url: string }> {
 	let env: PlatformEnv = {};
 	let envProblem: string | null = null;
 	try {

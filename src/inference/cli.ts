@@ -34,10 +34,10 @@ import { fetchVerified, loadStimulusSet } from '../stimuli/load.js';
 import { rgbFromPng } from '../stimuli/png.js';
 import { DECISION_RULES, DEFAULT_DECISION_RULE, isDecisionRule, taskOf } from '../stimuli/task.js';
 import { listMyStudies, listStimulusSets } from '../data/index.js';
-import { researcherClient } from '../data/node.js';
+import { RESEARCHER_OPTIONS, RESEARCHER_USAGE, researcherClient } from '../lib/researcher-cli.js';
 import { loadClassifier } from './classifier.js';
 import { importedName, importModelRun } from './import-run.js';
-import { IMPORTED_INDEX, IMPORTED_PREFIX, importModelFile, PREPROCESSING_PRESETS, readImportedIndex } from './import-model.js';
+import { IMPORTED_INDEX, IMPORTED_PREFIX, importModelFile, parseImportedIndex, PREPROCESSING_PRESETS } from './import-model.js';
 import { folderSaveHandler } from './importers/model-folder.js';
 import type { ModelEntry } from './registry.js';
 import { ImportedResultsError } from './imported-results.js';
@@ -56,7 +56,7 @@ const USAGE = `usage:
   npm run models -- import FILE.onnx --id ID --name NAME --family FAMILY --top1 0.76 [--preprocessing unit|symmetric|imagenet]
       [--output-order standard|background-first|darknet] [--outputs logits|probabilities] [--license TEXT] [--upstream TEXT] [--out .local/models]
   npm run models -- import-results --csv FILE.csv --model ID --name NAME --family FAMILY --top1 0.76 --set SLUG [--study SLUG] [--maps DIR]
-      [--env .local/standin/env.json | --url URL --anon-key KEY] [--email EMAIL --password PASSWORD]`;
+      ${RESEARCHER_USAGE}`;
 
 /** Reads file:// URLs, so the browser's manifest loader runs unchanged in Node. */
 const fileFetcher = async (url: string) => {
@@ -93,11 +93,7 @@ const { positionals, values } = parseArgs({
 		top1: { type: 'string' },
 		study: { type: 'string' },
 		maps: { type: 'string' },
-		env: { type: 'string', default: '.local/standin/env.json' },
-		url: { type: 'string' },
-		'anon-key': { type: 'string' },
-		email: { type: 'string' },
-		password: { type: 'string' },
+		...RESEARCHER_OPTIONS,
 		help: { type: 'boolean', default: false }
 	}
 });
@@ -127,7 +123,8 @@ try {
 		await imported.model.save(folderSaveHandler(path.join(out, imported.entry.id)));
 		imported.model.dispose();
 		await writeFile(path.join(out, imported.entry.id, 'entry.json'), JSON.stringify({ ...imported.entry, import: imported.details }, null, '\t') + '\n');
-		const index = await readImportedIndex(out);
+		const indexFile = path.join(out, IMPORTED_INDEX);
+		const index = parseImportedIndex(await readFile(indexFile, 'utf8').catch(() => '[]'), indexFile);
 		await writeFile(path.join(out, IMPORTED_INDEX), JSON.stringify([...index.filter((e) => e.id !== imported.entry.id), imported.entry], null, '\t') + '\n');
 		console.log(`imported ${imported.entry.name} (${imported.details.source_format}, ${imported.entry.inputSize} px input) in ${((performance.now() - started) / 1000).toFixed(1)} s: ${path.join(out, imported.entry.id)}`);
 		console.log(`the app serves it at /model-files/${IMPORTED_PREFIX}/${imported.entry.id}/ and lists it on the models page (npm start serves ${path.dirname(out)})`);
@@ -142,7 +139,7 @@ try {
 			for (const file of files.filter((f) => f.toLowerCase().endsWith('.png'))) maps.set(file.replace(/\.png$/i, ''), new Uint8Array(await readFile(path.join(values.maps, file))));
 			if (maps.size === 0) fail(`${values.maps} holds no .png maps`);
 		}
-		const { client } = await researcherClient({ env: values.env, url: values.url, anonKey: values['anon-key'], email: values.email, password: values.password }).catch((error: Error) => fail(error.message));
+		const { client } = await researcherClient(values);
 		const sets = await listStimulusSets(client).catch((error: Error) => fail(error.message));
 		const set = sets.find((s) => s.slug === values.set) ?? fail(`no stimulus set "${values.set}" you may use (yours: ${sets.map((s) => s.slug).join(', ') || 'none'})`);
 		const study = values.study ? await listMyStudies(client).then((all) => all.find((s) => s.slug === values.study) ?? fail(`you have no study "${values.study}"`)) : null;

@@ -88,10 +88,3 @@ export async function importModelFile(bytes: Uint8Array, fileName: string, decla
 	};
 }
 
-/** Node only: the entries of an imported-models folder's index (none when it has no index yet). */
-export async function readImportedIndex(folder: string): Promise<ModelEntry[]> {
-	const { readFile } = await import('node:fs/promises');
-	const where = `${folder}/${IMPORTED_INDEX}`;
-	const text = await readFile(where, 'utf8').catch(() => null);
-	return text === null ? [] : parseImportedIndex(text, where);
-}

@@ -1,25 +1,31 @@
 /**
  * Building a whole stimulus set from folders (Node only: file system and sharp for decoding).
- * Everything is checked before anything is written; the set is built in a temporary folder next
- * to the destination and moved into place at the end, so a failed build leaves nothing partial.
+ * Everything is read and checked first (validate.ts, the rules the dashboard applies too); refusals
+ * stop the build before anything is written, warnings are handed to the caller before building.
+ * Photos are brought to the set's N x N (prepare.ts: centre crop, then resize). The set is built in
+ * a temporary folder next to the destination and moved into place at the end, so a failed build
+ * leaves nothing partial.
  *
  * Inputs:
  *   images/photos.json  {"images": [{"id", "category", "imagenet_classes", "file", "author", "license", "source_url"}]}
  *   images/<file>       PNG, JPEG or WebP photos
- *   maps/<id>.png|json  one importance map per image, of the image's size
+ *   maps/<id>.png|json  one importance map per image, of the photo's size or N x N
+ *                       (no maps folder with the center-bias source: centre-bias maps are made at N x N)
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { buildImageStimuli, SEEDING_RULE, type ImageInput } from './build.js';
+import { addImageToSet, manifestFile, newSetManifest, type ImageInput } from './build.js';
 import { STIMULUS_DEFAULTS, type Category } from './config.js';
 import { sha256Hex } from './hash.js';
-import { centerBiasMap, checkImportanceMap, checkMapSource, mapFromJson, mapFromPng, mapToPng, type ImportanceMap } from './importance-map.js';
+import { centerBiasMap, checkMapSource, mapFromJson, mapFromPng, mapToPng, type ImportanceMap } from './importance-map.js';
 import type { RgbImage } from './image.js';
 import { revealLevels } from './levels.js';
-import { MANIFEST_FORMAT, type StimulusSetManifest } from './manifest.js';
+import type { StimulusSetManifest } from './manifest.js';
+import { prepareMap, preparePhoto } from './prepare.js';
 import { taskOf, type TaskId } from './task.js';
+import { checkLevelCount, checkSeed, checkSize, refusals, validateBuild, type Finding } from './validate.js';
 
 export interface PhotoCatalogEntry {
 	id: string;
@@ -30,19 +36,24 @@ export interface PhotoCatalogEntry {
 	license?: string;
 	source_url?: string;
 }
-
 export interface BuildSetOptions {
 	imagesDir: string;
-	mapsDir: string;
+	/** One map per photo; may be absent only with the center-bias source. */
+	mapsDir?: string;
 	outDir: string;
-	levels?: number;
-	seed?: number;
+	/** Numbers, or the text of a command-line option: validate.ts checks either. */
+	levels?: number | string;
+	seed?: number | string;
+	/** Side of the built stimuli in px (default STIMULUS_DEFAULTS.photoSize). */
+	size?: number | string;
 	/** Set name, used in stable stimulus ids (default: the out folder's name). */
 	name?: string;
 	/** Where the maps come from: clickme, center-bias, uploaded or model:<id>. */
 	mapSource?: string;
 	/** The observers' task (task.ts), recorded in the manifest; absent: the default task, not recorded. */
 	task?: TaskId;
+	/** The warnings and notes about the inputs, before anything is built. */
+	onFindings?: (findings: Finding[]) => void;
 	onProgress?: (done: number, total: number, imageId: string) => void;
 }
 
@@ -54,8 +65,16 @@ export class InputError extends Error {
 	}
 }
 
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+/** The inputs broke validate.ts rules: one sentence per refusal, one per line. */
+export class RefusedError extends Error {
+	constructor(readonly findings: Finding[]) {
+		super(findings.map((f) => f.message).join('\n'));
+		this.name = 'RefusedError';
+	}
+}
+
 const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp'];
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
 export async function readCatalog(imagesDir: string, task?: TaskId): Promise<PhotoCatalogEntry[]> {
 	const file = path.join(imagesDir, 'photos.json');
@@ -104,64 +123,76 @@ export async function decodePhoto(file: string): Promise<RgbImage> {
 	}
 }
 
-async function readMap(mapsDir: string, id: string, expected: { width: number; height: number }): Promise<ImportanceMap> {
-	const candidates = [path.join(mapsDir, `${id}.png`), path.join(mapsDir, `${id}.json`)];
-	const file = candidates.find((c) => existsSync(c));
-	if (!file) throw new InputError(candidates[0]!, `no importance map for "${id}" (expected ${id}.png or ${id}.json)`);
+/** The map of one photo from the maps folder (<id>.png or <id>.json), or null when there is none. */
+async function readMap(mapsDir: string, id: string): Promise<ImportanceMap | null> {
+	const file = [path.join(mapsDir, `${id}.png`), path.join(mapsDir, `${id}.json`)].find((c) => existsSync(c));
+	if (!file) return null;
 	try {
 		const bytes = await readFile(file);
-		const map = file.endsWith('.json') ? mapFromJson(bytes.toString('utf8')) : mapFromPng(new Uint8Array(bytes));
-		return checkImportanceMap(map, expected);
+		return file.endsWith('.json') ? mapFromJson(bytes.toString('utf8')) : mapFromPng(new Uint8Array(bytes));
 	} catch (error) {
 		throw new InputError(file, (error as Error).message);
 	}
 }
 
 export async function buildStimulusSet(options: BuildSetOptions): Promise<StimulusSetManifest> {
-	const seed = options.seed ?? STIMULUS_DEFAULTS.seed;
-	if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer (got ${options.seed})`);
-	const levels = revealLevels(options.levels ?? STIMULUS_DEFAULTS.levels);
+	// 1. The parameters, before reading anything.
+	const levelsValue = options.levels ?? STIMULUS_DEFAULTS.levels, seedValue = options.seed ?? STIMULUS_DEFAULTS.seed;
+	const sizeValue = options.size ?? STIMULUS_DEFAULTS.photoSize;
+	const wrong = refusals([...checkLevelCount(levelsValue), ...checkSeed(seedValue), ...checkSize(sizeValue)]);
+	if (wrong.length) throw new RefusedError(wrong);
+	const [levelCount, seed, size] = [Number(levelsValue), Number(seedValue), Number(sizeValue)];
 	const mapSource = checkMapSource(options.mapSource ?? 'uploaded');
+	if (!options.mapsDir && mapSource !== 'center-bias') throw new RefusedError([{ level: 'refuse', rule: 'maps', message: `The ${mapSource} map source needs a maps folder (--maps DIR); only center-bias maps are made by the build.` }]);
 	const outDir = path.resolve(options.outDir);
 	const name = options.name ?? path.basename(outDir);
 	if (existsSync(outDir) && (await readdir(outDir)).length > 0 && !existsSync(path.join(outDir, 'manifest.json'))) {
 		throw new Error(`${outDir} exists and is not a stimulus set (no manifest.json): choose an empty or new folder`);
 	}
 
-	// 1. Read and check every input before writing anything.
+	// 2. Read every input, then check them all (validate.ts) before writing anything.
 	const catalog = await readCatalog(options.imagesDir, options.task);
-	const inputs: ImageInput[] = [];
+	const photos = new Map<string, RgbImage>();
+	const maps = options.mapsDir ? new Map<string, ImportanceMap>() : undefined;
 	for (const entry of catalog) {
-		const image = await decodePhoto(await findImageFile(options.imagesDir, entry));
-		const map = await readMap(options.mapsDir, entry.id, image);
-		inputs.push({
+		photos.set(entry.id, await decodePhoto(await findImageFile(options.imagesDir, entry)));
+		const map = maps && (await readMap(options.mapsDir!, entry.id));
+		if (map) maps!.set(entry.id, map);
+	}
+	const findings = validateBuild({
+		levels: levelCount, seed, size, task: options.task, maps, mapSourceName: `the maps folder ${options.mapsDir}`,
+		photos: catalog.map((entry) => ({ id: entry.id, category: entry.category, width: photos.get(entry.id)!.width, height: photos.get(entry.id)!.height }))
+	});
+	if (refusals(findings).length) throw new RefusedError(refusals(findings));
+	options.onFindings?.(findings);
+	const inputs: ImageInput[] = catalog.map((entry) => {
+		const photo = photos.get(entry.id)!;
+		return {
 			imageId: entry.id,
 			category: entry.category,
 			imagenetClasses: entry.imagenet_classes,
 			attribution: entry.license ? { author: entry.author ?? '', license: entry.license, source: entry.source_url ?? '' } : null,
-			image,
-			map
-		});
-	}
+			image: preparePhoto(photo, size),
+			map: maps ? prepareMap(maps.get(entry.id)!, photo, size) : centerBiasMap(size, size)
+		};
+	});
 
-	// 2. Build into a temporary folder beside the destination.
+	// 3. Build into a temporary folder beside the destination.
 	const staging = `${outDir}.partial-${process.pid}`;
 	await rm(staging, { recursive: true, force: true });
 	try {
-		const manifest: StimulusSetManifest = { format: MANIFEST_FORMAT, name, ...(options.task ? { task: options.task } : {}), seed, levels, map_source: mapSource, seeding: SEEDING_RULE, images: [], stimuli: [] };
+		const manifest = newSetManifest({ name, levels: revealLevels(levelCount), seed, mapSource, task: options.task });
+		const write = async (file: { path: string; bytes: Uint8Array }) => {
+			await mkdir(path.dirname(path.join(staging, file.path)), { recursive: true });
+			await writeFile(path.join(staging, file.path), file.bytes);
+		};
 		for (const [i, input] of inputs.entries()) {
-			const built = await buildImageStimuli(name, input, levels, seed);
-			for (const file of built.files) {
-				await mkdir(path.dirname(path.join(staging, file.path)), { recursive: true });
-				await writeFile(path.join(staging, file.path), file.bytes);
-			}
-			manifest.images.push(built.image);
-			manifest.stimuli.push(...built.stimuli);
+			for (const file of await addImageToSet(manifest, input)) await write(file);
 			options.onProgress?.(i + 1, inputs.length, input.imageId);
 		}
-		await writeFile(path.join(staging, 'manifest.json'), JSON.stringify(manifest, null, '\t') + '\n');
+		await write(manifestFile(manifest));
 
-		// 3. Swap it into place.
+		// 4. Swap it into place.
 		const previous = `${outDir}.previous-${process.pid}`;
 		if (existsSync(outDir)) await rename(outDir, previous);
 		await rename(staging, outDir);

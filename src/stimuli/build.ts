@@ -12,7 +12,8 @@ import { sha256Hex, stableUuid } from './hash.js';
 import { checkImportanceMap, mapToPng, type ImportanceMap } from './importance-map.js';
 import { checkRgbImage, type RgbImage } from './image.js';
 import { revealedPixelCount } from './levels.js';
-import type { Attribution, ImageRecord, StimulusRecord } from './manifest.js';
+import { MANIFEST_FORMAT, type Attribution, type ImageRecord, type StimulusRecord, type StimulusSetManifest } from './manifest.js';
+import type { TaskId } from './task.js';
 import { phaseScrambledNoise } from './phase-scramble.js';
 import { maskToPng, rgbToPng } from './png.js';
 import { seededRandom } from './random.js';
@@ -97,4 +98,34 @@ export async function buildImageStimuli(setName: string, input: ImageInput, leve
 		});
 	}
 	return { files, image: record, stimuli };
+}
+
+/** What a whole set is built with; the manifest records each. */
+export interface SetBuildParameters {
+	/** The set's name, part of every stable stimulus id (a recorded set's is its slug). */
+	name: string;
+	levels: number[];
+	seed: number;
+	/** clickme, center-bias, uploaded or model:<id> (importance-map.ts). */
+	mapSource: string;
+	/** Absent: the default task, not recorded (task.ts). */
+	task?: TaskId;
+}
+
+/** A set's manifest before its images are added (addImageToSet adds them one by one). */
+export function newSetManifest(p: SetBuildParameters): StimulusSetManifest {
+	return { format: MANIFEST_FORMAT, name: p.name, ...(p.task ? { task: p.task } : {}), seed: p.seed, levels: p.levels, map_source: p.mapSource, seeding: SEEDING_RULE, images: [], stimuli: [] };
+}
+
+/** Builds one image's stimuli into the manifest and returns its files (to write or upload). */
+export async function addImageToSet(manifest: StimulusSetManifest, input: ImageInput): Promise<BuiltFile[]> {
+	const built = await buildImageStimuli(manifest.name, input, manifest.levels, manifest.seed);
+	manifest.images.push(built.image);
+	manifest.stimuli.push(...built.stimuli);
+	return built.files;
+}
+
+/** manifest.json as the set stores it (tab-indented, final newline): the same bytes from every path. */
+export function manifestFile(manifest: StimulusSetManifest): BuiltFile {
+	return { path: 'manifest.json', bytes: new TextEncoder().encode(JSON.stringify(manifest, null, '\t') + '\n') };
 }

@@ -26,3 +26,6 @@ export { buildImageStimuli, SEEDING_RULE, type BuiltFile, type BuiltImage, type 
 export { checkManifest, MANIFEST_FORMAT, type Attribution, type ImageRecord, type StimulusRecord, type StimulusSetManifest } from './manifest.js';
 export { sha256Hex, stableUuid } from './hash.js';
 export { loadStimulusSet, fetchVerified, fetchUrlVerified, type LoadedStimulusSet } from './load.js';
+export { preparePhoto, prepareMap, squareCropBox } from './prepare.js';
+export { validateBuild, refusals, warnings, RULES as BUILD_RULES, type Finding, type BuildRequest } from './validate.js';
+export { MAP_SOURCE_KINDS, MAP_SOURCE_LABELS, manifestMapSource, describeMapSource, type MapSourceChoice, type MapSourceKind } from './map-source.js';
