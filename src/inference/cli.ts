@@ -107,6 +107,7 @@ try {
 		const top1 = numberOption('top1', values.top1, (x) => x >= 0 && x <= 1, 'a share from 0 to 1 (76 % is 0.76)')!;
 		const preprocessing = PREPROCESSING_PRESETS[values.preprocessing as keyof typeof PREPROCESSING_PRESETS] ?? fail(`--preprocessing must be one of ${Object.keys(PREPROCESSING_PRESETS).join(', ')} (got "${values.preprocessing}")`);
 		const bytes = new Uint8Array(await readFile(file).catch((error: Error) => fail(`cannot read ${file}: ${error.message}`)));
+		await useFastestNodeBackend();
 		const started = performance.now();
 		const imported = await importModelFile(bytes, path.basename(file), {
 			id: values.id,
