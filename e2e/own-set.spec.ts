@@ -5,28 +5,11 @@
  */
 import { expect, test } from '@playwright/test';
 import { centerBiasMap, mapToPng } from '../src/stimuli/importance-map.js';
-import { rgbToPng } from '../src/stimuli/png.js';
-import { seededRandom } from '../src/stimuli/random.js';
 import { importImportanceMaps } from '../src/data/index.js';
-import { LOCAL_RESEARCHER, researcherClient } from './platform.js';
+import { LOCAL_RESEARCHER, photo, researcherClient } from './platform.js';
 
 // the third test takes its maps from the set the first one records
 test.describe.configure({ mode: 'serial' });
-
-/** A small photo: smooth colour gradients with a little seeded noise. */
-function photo(name: string, width: number, height: number) {
-	const random = seededRandom('e2e-photo', name);
-	const data = new Uint8Array(width * height * 3);
-	for (let y = 0; y < height; y++) {
-		for (let x = 0; x < width; x++) {
-			const i = 3 * (y * width + x);
-			data[i] = (x * 255) / width;
-			data[i + 1] = (y * 255) / height;
-			data[i + 2] = 128 + random() * 60;
-		}
-	}
-	return { name: `${name}.png`, mimeType: 'image/png', buffer: Buffer.from(rgbToPng({ width, height, data })) };
-}
 
 test('a researcher uploads photos, builds and records a set, and it is offered for studies, ClickMe and models', async ({ page }) => {
 	test.setTimeout(120_000);

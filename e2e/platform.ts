@@ -1,4 +1,6 @@
 /** How e2e tests reach the running platform's API: the start command writes env.json. */
+import { rgbToPng } from '../src/stimuli/png.js';
+import { seededRandom } from '../src/stimuli/random.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createNodeClient } from '../src/data/node.js';
@@ -82,4 +84,19 @@ export async function answerTrials(page: Page, count: number, key: string | null
 		if (key) await page.keyboard.press(key);
 		await page.waitForFunction((seen) => (window as unknown as { trialEnds: number }).trialEnds > seen, ends, { timeout: 15_000 });
 	}
+}
+
+/** A small photo: smooth colour gradients with a little seeded noise. */
+export function photo(name: string, width: number, height: number) {
+	const random = seededRandom('e2e-photo', name);
+	const data = new Uint8Array(width * height * 3);
+	for (let y = 0; y < height; y++) {
+		for (let x = 0; x < width; x++) {
+			const i = 3 * (y * width + x);
+			data[i] = (x * 255) / width;
+			data[i + 1] = (y * 255) / height;
+			data[i + 2] = 128 + random() * 60;
+		}
+	}
+	return { name: `${name}.png`, mimeType: 'image/png', buffer: Buffer.from(rgbToPng({ width, height, data })) };
 }

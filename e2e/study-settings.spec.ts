@@ -75,11 +75,13 @@ test('a researcher edits a study\'s settings, is told what is wrong, pauses it, 
 	const participant = apiClient();
 	const study = await getStudy(participant, 'settings-walk');
 	expect(study.config).toMatchObject({
-		images_per_session: 20, blocks: 2, mturk_mode: 'live', prolific_screenout_code: 'SCREEN1',
+		images_per_session: 20, blocks: 2, mturk_mode: 'live',
 		timing: { stimulus_ms: 300 }, payment: { amount: 4.5, minutes: 12 },
 		texts: { consent_title: 'Agreeing to take part', ethics_approval_id: '2026-017' }
 	});
+	// both Prolific codes are secrets: only complete_session and end_session hand them out
 	expect(JSON.stringify(study)).not.toContain('C0DE42');
+	expect(JSON.stringify(study)).not.toContain('SCREEN1');
 
 	// pause: new participants are turned away with a sentence
 	await page.getByRole('button', { name: 'Pause' }).click();
