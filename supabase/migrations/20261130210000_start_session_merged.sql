@@ -1,10 +1,10 @@
--- Issue 15: start_session as both changes of this wave need it. 20261130100000_study_settings
--- (a hidden study answers like an unknown slug; a new participant of a study that is not open
--- gets the sentence of study_not_open_reason) and 20261130200000_session_outcomes (resume of a
--- declined or turned-away session, a completed worker's revisit gets its code back, Latin-square
--- rows count started and completed sessions) each redefined the function from the same base;
--- this is the later one with the former's two changes folded in. Grants are kept by
--- "create or replace".
+-- Issue 15: start_session with this wave's changes, defined once:
+--   * 20261130100000_study_settings: a hidden study answers like an unknown slug; a new
+--     participant of a study that is not open gets the sentence of study_not_open_reason;
+--   * 20261130200000_session_outcomes: a declined or turned-away session is resumed as started
+--     (resume_session), a completed worker's revisit of the same assignment or Prolific session
+--     gets its code back, and Latin-square rows count started and completed sessions only.
+-- Grants are kept by "create or replace".
 
 create or replace function public.start_session(
   p_session_id uuid,

@@ -1,9 +1,11 @@
--- Issue 15 (items 4 and 9): the participants table shows each session's interaction flags - how
--- often the window lost focus and how often the participant left fullscreen during trials (the
--- per-trial counts of 20261130300000_trial_interaction_counts, summed over the session) - and the
--- screen calibration's pixels per degree when the study asked for one. Columns are added at the
--- end, so the view keeps its other columns as they were.
-create or replace view public.study_participants with (security_invoker = on) as
+-- Issue 15 (items 4 and 9): the owner's participants table, one row per session: platform ids,
+-- status and why (20261130200000_session_outcomes), times, trials stored now, completion code,
+-- browser, and the interaction flags - how often the window lost focus and how often the
+-- participant left fullscreen during trials (the per-trial counts of
+-- 20261130300000_trial_interaction_counts, summed over the session) - and the screen
+-- calibration's pixels per degree when the study asked for one (20261130300100). Security
+-- invoker: the sessions' and trials' policies decide, so only the study's owner reads its rows.
+create view public.study_participants with (security_invoker = on) as
   select se.study_id,
          se.id as session_id,
          se.participant_id,
@@ -27,3 +29,7 @@ create or replace view public.study_participants with (security_invoker = on) as
          se.px_per_degree
     from public.sessions se
     join public.participants p on p.id = se.participant_id;
+comment on view public.study_participants is
+  'One row per session for the participants table: platform ids, status and why, times, trials stored now, completion code, browser, interaction flags, calibration.';
+revoke all on public.study_participants from anon, authenticated;
+grant select on public.study_participants to authenticated, service_role;
