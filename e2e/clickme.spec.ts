@@ -143,6 +143,8 @@ test('players paint rounds with a network in the loop; maps and the ceiling come
 test('a researcher annotates images of a set with undo and clear, stored as annotation rounds, and resumes after a reload', async ({ page }) => {
 	const signInAndStart = async () => {
 		await page.goto('/clickme/annotate');
+		// the page first asks who is signed in: wait for the sign-in form or the set chooser
+		await expect(page.getByLabel('Email').or(page.getByTestId('annotate-form'))).toBeVisible();
 		if (await page.getByLabel('Email').isVisible()) {
 			await page.getByLabel('Email').fill(LOCAL_RESEARCHER.email);
 			await page.getByLabel('Password').fill(LOCAL_RESEARCHER.password);
