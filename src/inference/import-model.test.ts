@@ -14,34 +14,12 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadClassifier } from './classifier.js';
 import { IMPORTED_INDEX, IMPORTED_PREFIX, importModelFile, modelFileFormat, ModelImportError, parseImportedIndex, PREPROCESSING_PRESETS } from './import-model.js';
-import { writeOnnx, type TensorSpec } from './importers/onnx-writer.js';
+import { tinyOnnxClassifier as tinyClassifier } from './importers/tiny-classifier.js';
 import { folderModelHandler, useFastestNodeBackend } from './node.js';
 import { parseModelEntry } from './registry.js';
 
 const run = promisify(execFile);
 let dir: string;
-
-function seeded(n: number, seed: number, scale: number): number[] {
-	let a = seed;
-	return Array.from({ length: n }, () => ((a = (a * 16807) % 2147483647) / 2147483647 - 0.5) * 2 * scale);
-}
-const weight = (name: string, dims: number[], seed: number, scale = 0.3): TensorSpec => ({ name, dims, data: seeded(dims.reduce((a, b) => a * b, 1), seed, scale) });
-
-/** [N, 3, 16, 16] -> Conv 3->4 stride 2 -> Relu -> GlobalAveragePool -> Flatten -> Gemm 4->1000. */
-function tinyClassifier(classes = 1000): Uint8Array {
-	return writeOnnx({
-		input: { name: 'image', shape: ['N', 3, 16, 16] },
-		outputs: [{ name: 'logits' }],
-		nodes: [
-			{ op: 'Conv', name: 'conv1', inputs: ['image', 'w', 'b'], outputs: ['c'], attributes: { pads: { ints: [1, 1, 1, 1] }, strides: { ints: [2, 2] } } },
-			{ op: 'Relu', name: 'relu1', inputs: ['c'], outputs: ['r'] },
-			{ op: 'GlobalAveragePool', name: 'pool', inputs: ['r'], outputs: ['g'] },
-			{ op: 'Flatten', name: 'flatten', inputs: ['g'], outputs: ['f'] },
-			{ op: 'Gemm', name: 'fc', inputs: ['f', 'fcW', 'fcB'], outputs: ['logits'], attributes: { transB: { i: 1 } } }
-		],
-		initializers: [weight('w', [4, 3, 3, 3], 1), weight('b', [4], 2), weight('fcW', [classes, 4], 3, 1), weight('fcB', [classes], 4, 0.1)]
-	});
-}
 
 const declaration = ['--name', 'Tiny ONNX net', '--family', 'CNN', '--top1', '0.42', '--preprocessing', 'imagenet', '--license', 'MIT', '--upstream', 'written by import-model.test.ts'];
 

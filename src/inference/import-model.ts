@@ -57,7 +57,7 @@ export function modelFileFormat(bytes: Uint8Array, fileName: string): ModelFileF
 export interface ImportedModelFile {
 	entry: ModelEntry;
 	/** Saves itself as a TF.js model folder (any tf.io save handler) and frees its tensors. */
-	model: { save(handler: tf.io.IOHandler): Promise<tf.io.SaveResult>; dispose(): void };
+	model: { save(handlerOrUrl: tf.io.IOHandler | string): Promise<tf.io.SaveResult>; dispose(): void };
 	/** What the importer found, for the record (opset, producer, operators). */
 	details: Record<string, unknown>;
 }

@@ -35,7 +35,10 @@ export interface ModelEntry {
 	family: 'CNN' | 'ViT' | 'self-supervised' | 'robust' | 'harmonized' | 'other';
 	/** layers / graph: TF.js model.json; onnx-op-graph: a model imported from ONNX (importers/onnx-graph.ts). */
 	format: 'layers' | 'graph' | 'onnx-op-graph';
-	/** Public upstream model.json; null for a model rebuilt or converted here (local folder only). */
+	/**
+	 * Public upstream model.json; null for a model rebuilt or converted here (local folder only); an
+	 * `indexeddb://` key for a model imported on the models page and kept in that browser.
+	 */
 	upstreamUrl: string | null;
 	/** Folder name inside a configured local model directory. */
 	localDir: string | null;
@@ -68,6 +71,9 @@ export interface DemoAccuracy {
 	measured: string;
 }
 
+/** Where the models page keeps model files a researcher imported in the browser (tf.io's IndexedDB store). */
+export const BROWSER_STORE = 'indexeddb://';
+
 /** A model declaration that cannot be used: the sentence names the file and the field. */
 export class ModelEntryError extends Error {}
 
@@ -98,7 +104,7 @@ export function parseModelEntry(raw: unknown, where: string): ModelEntry {
 	const upstreamUrl = text('upstreamUrl', true);
 	const localDir = text('localDir', true);
 	if (!upstreamUrl && !localDir) throw bad('upstreamUrl', 'is needed when there is no localDir: the weights must come from somewhere');
-	if (upstreamUrl && !/\.json(\?.*)?$/.test(upstreamUrl)) throw bad('upstreamUrl', `must point to a model.json (got "${upstreamUrl}")`);
+	if (upstreamUrl && !/\.json(\?.*)?$/.test(upstreamUrl) && !upstreamUrl.startsWith(BROWSER_STORE)) throw bad('upstreamUrl', `must point to a model.json (got "${upstreamUrl}")`);
 	const inputSize = m.inputSize;
 	if (!Number.isInteger(inputSize) || (inputSize as number) < 16 || (inputSize as number) > 1024) throw bad('inputSize', `must be a whole number of px from 16 to 1024 (got ${JSON.stringify(inputSize)})`);
 	const p = m.preprocessing as Record<string, unknown> | undefined;

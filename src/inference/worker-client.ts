@@ -3,12 +3,13 @@
  */
 import type { LoadedStimulusSet } from '../stimuli/load.js';
 import type { StimulusRecord } from '../stimuli/manifest.js';
-import type { ModelEntry } from './registry.js';
+import { BROWSER_STORE, type ModelEntry } from './registry.js';
 import type { ModelTrial, RunProgress } from './run.js';
 import type { WorkerJob, WorkerMessage, WorkerRequest } from './worker-protocol.js';
 
 /** Where a page loads a model from: the server's local copy when it has one, else the public upstream. */
 export async function modelUrl(entry: ModelEntry, origin: string): Promise<string> {
+	if (entry.upstreamUrl?.startsWith(BROWSER_STORE)) return entry.upstreamUrl; // imported on the models page, kept in this browser
 	if (entry.localDir) {
 		const local = `${origin}/model-files/${entry.localDir}/model.json`;
 		if ((await fetch(local)).ok) return local;
