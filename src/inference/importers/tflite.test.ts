@@ -536,13 +536,25 @@ describe('TFLite importer on bad files', () => {
 		await expect(importTflite(writeTflite(spec))).rejects.toThrow(new TfliteImportError(`operator 1 (HARD_SWISH) is not supported by the TFLite importer; it rebuilds CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, AVERAGE_POOL_2D, MAX_POOL_2D, MEAN, ADD, MUL, CONCATENATION, RESHAPE, PAD, SOFTMAX, RELU, RELU6, LOGISTIC, QUANTIZE, DEQUANTIZE`));
 	});
 
-	it('an unsupported use of a supported operator: fused RELU_N1_TO_1, MEAN over channels, SOFTMAX with beta 2', async () => {
+	it('an unsupported use of a supported operator: fused RELU_N1_TO_1, MEAN over channels, SOFTMAX with beta 2; a refused import leaves no tensors behind', async () => {
+		const before = tf.memory().numTensors;
 		const relu1 = oneOp([activation([1, 4, 4, 2]), float([2, 1, 1, 2], 50), activation([1, 4, 4, 2])], Op.CONV_2D, [0, 1, -1], convOptions('same', 1, 1, fused.RELU_N1_TO_1));
 		await expect(importTflite(relu1)).rejects.toThrow('operator 0 (CONV_2D): CONV_2D with the fused activation RELU_N1_TO_1 is not supported by the TFLite importer');
 		const mean = oneOp([activation([1, 2, 2, 3]), ints([3]), activation([1, 2, 2])], Op.MEAN, [0, 1], [Opt.ReducerOptions, [[0, 'bool', false]]]);
 		await expect(importTflite(mean)).rejects.toThrow('operator 0 (MEAN): MEAN over axes [3] of a rank-4 tensor (only the spatial mean, axes 1 and 2 of NHWC, is supported) is not supported');
 		const softmax = oneOp([activation([1, 3]), activation([1, 3])], Op.SOFTMAX, [0], [Opt.SoftmaxOptions, [[0, 'float32', 2]]]);
 		await expect(importTflite(softmax)).rejects.toThrow('operator 0 (SOFTMAX): SOFTMAX with beta 2 (only beta 1 is supported)');
+		// a convolution is built, then the MEAN after it is refused
+		const late = writeTflite({
+			tensors: [activation([1, 4, 4, 2]), float([2, 1, 1, 2], 50), activation([1, 4, 4, 2]), ints([3]), activation([1, 4, 4])],
+			inputs: [0], outputs: [4],
+			operators: [
+				{ code: Op.CONV_2D, inputs: [0, 1, -1], outputs: [2], options: convOptions('same', 1, 1, 0) },
+				{ code: Op.MEAN, inputs: [2, 3], outputs: [4], options: [Opt.ReducerOptions, [[0, 'bool', false]]] }
+			]
+		});
+		await expect(importTflite(late)).rejects.toThrow('operator 1 (MEAN)');
+		expect(tf.memory().numTensors).toBe(before);
 	});
 
 	it('a constant whose buffer is shorter than its shape, and a tensor naming a missing buffer', async () => {

@@ -89,7 +89,13 @@ export interface TfliteImportMetadata {
 export async function importTflite(bytes: Uint8Array): Promise<ImportedModel> {
 	const file = readTflite(bytes);
 	if (file.subgraphs.length === 0) throw new TfliteImportError('the TFLite file has no subgraph to import');
-	return new GraphBuilder(file, file.subgraphs[0]!).build();
+	const builder = new GraphBuilder(file, file.subgraphs[0]!);
+	try {
+		return builder.build();
+	} catch (error) {
+		builder.disposeWeights(); // a refused import leaves no tensors behind
+		throw error;
+	}
 }
 
 type Value =
@@ -102,6 +108,7 @@ const INTEGER_RANGES: Record<string, [number, number]> = { UINT8: [0, 255], INT8
 class GraphBuilder {
 	private readonly values = new Map<number, Value>();
 	private readonly names = new Set<string>();
+	private readonly layers: tf.layers.Layer[] = [];
 	private readonly dequantized: Record<string, number> = {};
 	/** Op index whose last layer takes the name `logits` (the producer of the softmax's input). */
 	private logitsOp = -1;
@@ -185,6 +192,10 @@ class GraphBuilder {
 		};
 		model.setUserDefinedMetadata({ tflite: metadata });
 		return { model, inputShape, inputSize, inputRange: range, inputQuantization, outputCount, backgroundFirst, outputs, logitsLayer, metadata };
+	}
+
+	disposeWeights(): void {
+		for (const layer of this.layers) for (const w of layer.weights) w.dispose();
 	}
 
 	// ---- one operator ----
@@ -410,6 +421,7 @@ class GraphBuilder {
 	private unique(layer: tf.layers.Layer): tf.layers.Layer {
 		if (this.names.has(layer.name)) throw new TfliteImportError(`two layers would be named "${layer.name}"`);
 		this.names.add(layer.name);
+		this.layers.push(layer);
 		return layer;
 	}
 
