@@ -34,7 +34,8 @@ async function main() {
 		models: only.length && previous ? previous.models : {}
 	};
 	if (only.length && previous && previous.photos.join() !== fixture.photos.join()) throw new Error('the demo photos changed: rebuild every file (no file names)');
-	const write = () => writeFileSync(ARMNN_FIXTURE, JSON.stringify(fixture, null, 0).replace(/\],"/g, '],\n"') + '\n');
+	// one photo's top 5 per line
+	const write = () => writeFileSync(ARMNN_FIXTURE, JSON.stringify(fixture).replace(/\]\],\[\[/g, ']],\n[[').replace(/,"(models|photos|[a-z0-9_.]+\.tflite)":/g, ',\n"$1":') + '\n');
 	try {
 		for (const file of readdirSync(dir).filter((f) => f.endsWith('.tflite') && (only.length === 0 || only.includes(f))).sort()) {
 			const bytes = new Uint8Array(readFileSync(path.join(dir, file)));
