@@ -2,7 +2,8 @@
  * npm run bench:models -- [--images 32] [--saliency 2] [--where node,chromium]
  *                         [--backends wasm,webgl,cpu,webgpu] [--models darknet-tiny,...] [--url URL]
  *
- * Prints images per second and saliency maps per second for each registry model on each backend
+ * Prints images per second and saliency maps per second for each registry model (the whole zoo,
+ * .tflite models with their import time) on each backend
  * available here, at batch 1 and batch 16, next to the naive way (one model.predict per image on
  * a freshly preprocessed tensor), so the speed-up is a ratio measured in the same run:
  *   Node: WASM and CPU, the classifier called directly.
@@ -17,9 +18,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { rgbFromPng } from '../src/stimuli/png.js';
 import { loadClassifier } from '../src/inference/classifier.js';
+import { importTflite } from '../src/inference/importers/tflite.js';
 import type { ModelBenchmarkRow } from '../src/inference/browser-benchmark.js';
 import { defaultModelDir } from '../src/inference/model-dir.js';
-import { folderModelHandler, useFastestNodeBackend } from '../src/inference/node.js';
+import { localModelSource, useFastestNodeBackend } from '../src/inference/node.js';
 import { preprocessBatch } from '../src/inference/preprocess.js';
 import { MODEL_REGISTRY, modelEntry } from '../src/inference/registry.js';
 import { openBenchBrowser } from './bench-browser.js';
@@ -47,7 +49,7 @@ async function benchNode(): Promise<ModelBenchmarkRow[]> {
 	for (const backend of values.backends?.split(',').filter((b): b is 'wasm' | 'cpu' => b === 'wasm' || b === 'cpu') ?? (['wasm', 'cpu'] as const)) {
 		await useFastestNodeBackend(backend);
 		for (const entry of models) {
-			const handler = () => folderModelHandler(path.join(defaultModelDir(), entry.localDir ?? entry.id));
+			const handler = () => localModelSource(entry, defaultModelDir());
 			const classifier = await loadClassifier(entry, handler());
 			await classifier.classify(images.slice(0, 1)); // warm-up
 			const timed = async (batch: number) => {
@@ -57,8 +59,11 @@ async function benchNode(): Promise<ModelBenchmarkRow[]> {
 			};
 			const batch1 = await timed(1);
 			const batch16 = await timed(16);
-			// naive: its own layers model, predict per image
-			const model = await tf.loadLayersModel(handler());
+			// naive: its own layers model, predict per image (a .tflite model: imported again, timed)
+			const source = handler();
+			const importStart = performance.now();
+			const model = source instanceof Uint8Array ? (await importTflite(source)).model : await tf.loadLayersModel(source);
+			if (source instanceof Uint8Array) console.log(`${entry.id}: .tflite import (read, dequantize, rebuild as a TF.js layers model) ${(performance.now() - importStart).toFixed(0)} ms on ${backend}`);
 			const naiveStart = performance.now();
 			for (const image of images) {
 				const x = preprocessBatch([image], entry.inputSize, entry.preprocessing);

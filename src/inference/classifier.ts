@@ -17,6 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { RgbImage } from '../stimuli/image.js';
 import { outputAdapter, predict, type Prediction } from './classes.js';
 import { loadOnnxGraphModel, OnnxGraphModel } from './importers/onnx-graph.js';
+import { importTflite } from './importers/tflite.js';
 import { preprocessBatch } from './preprocess.js';
 import type { ModelEntry } from './registry.js';
 import { chooseTarget, type Saliency } from './saliency.js';
@@ -111,18 +112,33 @@ function layerAccess(entry: ModelEntry, model: LoadedModel, size: number) {
 
 export class ModelLoadError extends Error {}
 
+async function fetchOk(url: string): Promise<Response> {
+	const response = await fetch(url);
+	if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+	return response;
+}
+
 /** What the classifier runs: a TF.js layers or graph model, or a model imported from ONNX. */
 type LoadedModel = tf.LayersModel | tf.GraphModel | OnnxGraphModel;
 /** Anything with predict(x) -> tensor: the model, or the part of it that ends at the logits. */
 type Predictor = { predict(x: tf.Tensor): tf.Tensor | tf.Tensor[] | tf.NamedTensorMap };
 
-async function loadModel(entry: ModelEntry, source: string | tf.io.IOHandler): Promise<LoadedModel> {
+/** Where a model loads from: a URL, a TF.js IO handler, or (a .tflite model) the file's bytes. */
+export type ModelSource = string | tf.io.IOHandler | Uint8Array;
+
+async function loadModel(entry: ModelEntry, source: ModelSource): Promise<LoadedModel> {
+	if (entry.format === 'tflite') {
+		if (typeof source === 'object' && !(source instanceof Uint8Array)) throw new Error('a .tflite model loads from its URL or its bytes');
+		const bytes = source instanceof Uint8Array ? source : new Uint8Array(await (await fetchOk(source)).arrayBuffer());
+		return (await importTflite(bytes)).model;
+	}
+	if (source instanceof Uint8Array) throw new Error('only a .tflite model loads from bytes');
 	if (entry.format === 'layers') return tf.loadLayersModel(source);
 	if (entry.format === 'onnx-op-graph') return loadOnnxGraphModel(source);
 	return tf.loadGraphModel(source);
 }
 
-export async function loadClassifier(entry: ModelEntry, source: string | tf.io.IOHandler): Promise<Classifier> {
+export async function loadClassifier(entry: ModelEntry, source: ModelSource): Promise<Classifier> {
 	let model: LoadedModel;
 	try {
 		model = await loadModel(entry, source);

@@ -42,7 +42,7 @@ import { folderSaveHandler } from './importers/model-folder.js';
 import type { ModelEntry } from './registry.js';
 import { ImportedResultsError } from './imported-results.js';
 import { defaultModelDir } from './model-dir.js';
-import { folderModelHandler, useFastestNodeBackend } from './node.js';
+import { localModelSource, useFastestNodeBackend } from './node.js';
 import { MODEL_REGISTRY, modelEntry } from './registry.js';
 import { runModel, type StimulusJob } from './run.js';
 import { saliencyAtStimulus, saliencyParams } from './saliency.js';
@@ -164,8 +164,7 @@ try {
 		if (!isDecisionRule(rule)) fail(`--decision-rule must be one of ${Object.keys(DECISION_RULES).join(', ')} (got "${rule}")`);
 		const batch = numberOption('batch', values.batch, (n) => Number.isInteger(n) && n >= 1, 'a positive integer')!;
 		const backend = await useFastestNodeBackend(values.backend as 'wasm' | 'cpu' | undefined);
-		const modelDir = path.join(values.models ?? defaultModelDir(), entry.localDir ?? entry.id);
-		const classifier = await loadClassifier(entry, folderModelHandler(modelDir));
+		const classifier = await loadClassifier(entry, localModelSource(entry, values.models ?? defaultModelDir()));
 		const set = await loadStimulusSet(pathToFileURL(path.resolve(values.set)).href, fileFetcher);
 		const levels = values.levels?.split(',').map(Number);
 		const classesOf = new Map(set.manifest.images.map((i) => [i.image_id, i.imagenet_classes]));

@@ -1,7 +1,10 @@
 /**
- * Imports a model file (ONNX today; TFLite once its importer lands) as a registry entry plus a
+ * Imports a model file (ONNX, or TFLite float or quantized) as a registry entry plus a
  * differentiable TF.js model, from a declaration of what the file does not say: name, family,
- * published top-1, preprocessing, class order, logits or probabilities. The entry goes through
+ * published top-1, preprocessing, class order, logits or probabilities. A TFLite file says some
+ * of these itself - input size, whether it ends in a softmax (and its logits layer), a background
+ * class (1001 outputs), and for a quantized input its scaling (then `raw`: 0..255 in) - and what
+ * it says wins over the declaration. The entry goes through
  * the registry's own checks (`parseModelEntry`), so an imported model is declared exactly as a
  * zoo file is. The command line (`npm run models -- import`) writes the model folder and the
  * entry (`entry.json`) under the imported-models folder, which the app serves at
@@ -10,6 +13,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { outputAdapter } from './classes.js';
 import { importOnnx } from './importers/onnx.js';
+import { importTflite } from './importers/tflite.js';
 import { parseModelEntry, type ModelEntry, type Preprocessing } from './registry.js';
 
 /** Where imported models live under /model-files/ (and in the folder the server serves there). */
@@ -64,7 +68,7 @@ export interface ImportedModelFile {
 
 export async function importModelFile(bytes: Uint8Array, fileName: string, declaration: ModelDeclaration): Promise<ImportedModelFile> {
 	const format = modelFileFormat(bytes, fileName);
-	if (format === 'tflite') throw new ModelImportError(`${fileName}: TFLite files are imported with the TFLite importer, which this build does not have yet`);
+	if (format === 'tflite') return importTfliteFile(bytes, fileName, declaration);
 	// the registry's checks first, so a bad declaration is named before the file is read
 	const draft = { ...declaration, format: 'onnx-op-graph', upstreamUrl: null, localDir: `${IMPORTED_PREFIX}/${declaration.id}`, inputSize: 224, logitsLayer: null, demoAccuracy: null };
 	parseModelEntry(draft, `the declaration of ${fileName}`);
@@ -88,3 +92,36 @@ export async function importModelFile(bytes: Uint8Array, fileName: string, decla
 	};
 }
 
+
+async function importTfliteFile(bytes: Uint8Array, fileName: string, declaration: ModelDeclaration): Promise<ImportedModelFile> {
+	parseModelEntry({ ...declaration, format: 'layers', upstreamUrl: null, localDir: `${IMPORTED_PREFIX}/${declaration.id}`, inputSize: 224, logitsLayer: null, demoAccuracy: null }, `the declaration of ${fileName}`);
+	let imported;
+	try {
+		imported = await importTflite(bytes);
+	} catch (error) {
+		throw new ModelImportError(`${fileName}: ${(error as Error).message}`);
+	}
+	const fail = (why: string) => {
+		imported.model.dispose();
+		return new ModelImportError(`${fileName}: ${why}`);
+	};
+	if (imported.inputSize === null) throw fail(`the model takes input of shape [${imported.inputShape.join(', ')}], not a square colour image`);
+	if (imported.outputCount !== 1000 && imported.outputCount !== 1001) throw fail(`the model outputs ${imported.outputCount} values, not the 1000 ImageNet classes (or 1001 with a background class)`);
+	const entry = parseModelEntry(
+		{
+			...declaration,
+			format: 'layers',
+			upstreamUrl: null,
+			localDir: `${IMPORTED_PREFIX}/${declaration.id}`,
+			inputSize: imported.inputSize,
+			// a quantized input is scaled by the model's first layer: it takes 0..255 as they are
+			preprocessing: imported.inputQuantization ? { scale: 'raw', channels: declaration.preprocessing.channels } : declaration.preprocessing,
+			outputOrder: { kind: imported.backgroundFirst ? 'background-first' : declaration.outputOrder.kind },
+			outputs: imported.outputs,
+			logitsLayer: imported.logitsLayer,
+			demoAccuracy: null
+		},
+		`the declaration of ${fileName}`
+	);
+	return { entry, model: imported.model, details: { source_format: 'tflite', file: fileName, ...imported.metadata } };
+}

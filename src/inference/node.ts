@@ -3,11 +3,22 @@
  * tfjs-node, and pick the fastest backend Node has here (WASM, else CPU). The folder's default
  * is `defaultModelDir()` in model-dir.ts.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { selectBestBackend } from './backends.js';
+import type { ModelEntry } from './registry.js';
+
+/**
+ * Where a registered model loads from in a local model folder (MODEL_DIR, ../shared/models): a
+ * .tflite model's file bytes (its localDir is the file), any other model's folder handler.
+ */
+export function localModelSource(entry: ModelEntry, modelDir: string): tf.io.IOHandler | Uint8Array {
+	const where = path.join(modelDir, entry.localDir ?? entry.id);
+	return entry.format === 'tflite' ? new Uint8Array(readFileSync(where)) : folderModelHandler(where);
+}
 
 /** An IOHandler reading `dir/model.json` and its weight files, in manifest order. */
 export function folderModelHandler(dir: string): tf.io.IOHandler {

@@ -46,7 +46,7 @@ describe('preprocessing', () => {
 
 describe('the registry', () => {
 	it('refuses an unknown model, listing the valid ones', () => {
-		expect(() => modelEntry('resnet-9000')).toThrow('unknown model "resnet-9000" (valid: darknet-tiny, mobilenet-v1-0.25, mobilenet-v1-0.75, squeezenet-1.1, squeezenet-1.0, mobilenet-v1-1.0-quant)');
+		expect(() => modelEntry('resnet-9000')).toThrow('unknown model "resnet-9000" (valid: darknet-tiny, mobilenet-v1-0.25, mobilenet-v1-0.75, squeezenet-1.1, squeezenet-1.0, mobilenet-v1-1.0-quant, mobilenet-v2-1.0-224-quant, mobilenet-v2-1.0-224-ptq, mobilenet-v1-0.75-192-quant, mobilenet-v1-0.5-160-quant)');
 	});
 	it('makes an entry for a model added by URL, and refuses a URL that is not a model.json', () => {
 		expect(customModelEntry('https://example.org/models/my-net/model.json')).toMatchObject({ id: 'custom-my-net', format: 'layers', localDir: null });

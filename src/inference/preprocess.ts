@@ -1,6 +1,8 @@
 /**
  * Preprocessing as each model was trained: resize to its input size, scale (unit: x/255;
- * symmetric: x/127.5 - 1; mean-std: (x/255 - mean)/std), channel order.
+ * symmetric: x/127.5 - 1; mean-std: (x/255 - mean)/std; raw: 0..255 as they are, for models
+ * imported from quantized TFLite files, whose first layer applies the file's own input quantization),
+ * channel order.
  *
  * The resize is TF 2's tf.image.resize(x, size, 'bilinear') (no antialiasing), the one the
  * Harmonization code uses (serre-lab/Harmonization, harmonization/common/clickme_dataset.py,
@@ -34,7 +36,8 @@ export function resizeToInput<T extends tf.Tensor3D | tf.Tensor4D>(x: T, size: n
 /** Scaling and channel order on a float [N, H, W, 3] tensor of 0..255 values. */
 export function scaleForModel(x: tf.Tensor4D, preprocessing: Preprocessing): tf.Tensor4D {
 	let y: tf.Tensor4D;
-	if (preprocessing.scale === 'unit') y = x.div(255);
+	if (preprocessing.scale === 'raw') y = x;
+	else if (preprocessing.scale === 'unit') y = x.div(255);
 	else if (preprocessing.scale === 'symmetric') y = x.div(127.5).sub(1);
 	else y = x.div(255).sub(tf.tensor1d(preprocessing.mean)).div(tf.tensor1d(preprocessing.std));
 	if (preprocessing.channels === 'bgr') y = tf.reverse(y, -1);

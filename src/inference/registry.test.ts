@@ -8,7 +8,10 @@ const valid = { ...darknet, id: 'my-model' };
 
 describe('model declarations', () => {
 	it('the built-in list is the zoo files, one per model, ids unique', () => {
-		expect(MODEL_REGISTRY.map((m) => m.id)).toEqual(['darknet-tiny', 'mobilenet-v1-0.25', 'mobilenet-v1-0.75', 'squeezenet-1.1', 'squeezenet-1.0', 'mobilenet-v1-1.0-quant']);
+		expect(MODEL_REGISTRY.map((m) => m.id)).toEqual(['darknet-tiny', 'mobilenet-v1-0.25', 'mobilenet-v1-0.75', 'squeezenet-1.1', 'squeezenet-1.0', 'mobilenet-v1-1.0-quant',
+			'mobilenet-v2-1.0-224-quant', 'mobilenet-v2-1.0-224-ptq', 'mobilenet-v1-0.75-192-quant', 'mobilenet-v1-0.5-160-quant']);
+		// the four Coral files are imported from .tflite when they load
+		expect(MODEL_REGISTRY.filter((m) => m.format === 'tflite').every((m) => m.localDir?.endsWith('.tflite') && m.preprocessing.scale === 'raw')).toBe(true);
 		expect(new Set(MODEL_REGISTRY.map((m) => m.id)).size).toBe(MODEL_REGISTRY.length);
 		// a model rebuilt here has no public model.json, only its local folder
 		expect(MODEL_REGISTRY.filter((m) => m.upstreamUrl === null).every((m) => m.localDir !== null)).toBe(true);

@@ -12,12 +12,18 @@ import mobilenetV1075 from './zoo/mobilenet-v1-0.75.json' with { type: 'json' };
 import mobilenetV110Quant from './zoo/mobilenet-v1-1.0-quant.json' with { type: 'json' };
 import squeezenet10 from './zoo/squeezenet-1.0.json' with { type: 'json' };
 import squeezenet11 from './zoo/squeezenet-1.1.json' with { type: 'json' };
+import mobilenetV2Quant from './zoo/mobilenet-v2-1.0-224-quant.json' with { type: 'json' };
+import mobilenetV2Ptq from './zoo/mobilenet-v2-1.0-224-ptq.json' with { type: 'json' };
+import mobilenetV1075192Quant from './zoo/mobilenet-v1-0.75-192-quant.json' with { type: 'json' };
+import mobilenetV105160Quant from './zoo/mobilenet-v1-0.5-160-quant.json' with { type: 'json' };
 
 export type Preprocessing =
 	/** x / 255, in [0, 1] */
 	| { scale: 'unit'; channels: 'rgb' | 'bgr' }
 	/** x / 127.5 - 1, in [-1, 1] */
 	| { scale: 'symmetric'; channels: 'rgb' | 'bgr' }
+	/** 0..255 as they are (a quantized TFLite import: its first layer applies the file's input quantization) */
+	| { scale: 'raw'; channels: 'rgb' | 'bgr' }
 	/** (x / 255 - mean) / std per channel */
 	| { scale: 'mean-std'; mean: [number, number, number]; std: [number, number, number]; channels: 'rgb' | 'bgr' };
 
@@ -33,8 +39,11 @@ export interface ModelEntry {
 	id: string;
 	name: string;
 	family: 'CNN' | 'ViT' | 'self-supervised' | 'robust' | 'harmonized' | 'other';
-	/** layers / graph: TF.js model.json; onnx-op-graph: a model imported from ONNX (importers/onnx-graph.ts). */
-	format: 'layers' | 'graph' | 'onnx-op-graph';
+	/**
+	 * layers / graph: TF.js model.json; onnx-op-graph: a model imported from ONNX (importers/onnx-graph.ts);
+	 * tflite: a .tflite file, imported as a TF.js layers model each time it loads (importers/tflite.ts).
+	 */
+	format: 'layers' | 'graph' | 'onnx-op-graph' | 'tflite';
 	/**
 	 * Public upstream model.json; null for a model rebuilt or converted here (local folder only); an
 	 * `indexeddb://` key for a model imported on the models page and kept in that browser.
@@ -104,12 +113,12 @@ export function parseModelEntry(raw: unknown, where: string): ModelEntry {
 	const upstreamUrl = text('upstreamUrl', true);
 	const localDir = text('localDir', true);
 	if (!upstreamUrl && !localDir) throw bad('upstreamUrl', 'is needed when there is no localDir: the weights must come from somewhere');
-	if (upstreamUrl && !/\.json(\?.*)?$/.test(upstreamUrl) && !upstreamUrl.startsWith(BROWSER_STORE)) throw bad('upstreamUrl', `must point to a model.json (got "${upstreamUrl}")`);
+	if (upstreamUrl && !/\.(json|tflite)(\?.*)?$/.test(upstreamUrl) && !upstreamUrl.startsWith(BROWSER_STORE)) throw bad('upstreamUrl', `must point to a model.json or a .tflite file (got "${upstreamUrl}")`);
 	const inputSize = m.inputSize;
 	if (!Number.isInteger(inputSize) || (inputSize as number) < 16 || (inputSize as number) > 1024) throw bad('inputSize', `must be a whole number of px from 16 to 1024 (got ${JSON.stringify(inputSize)})`);
 	const p = m.preprocessing as Record<string, unknown> | undefined;
 	if (!p || typeof p !== 'object') throw bad('preprocessing', 'must be an object such as {"scale": "unit", "channels": "rgb"}');
-	const scale = oneOf('preprocessing.scale', ['unit', 'symmetric', 'mean-std'] as const, p.scale);
+	const scale = oneOf('preprocessing.scale', ['unit', 'symmetric', 'mean-std', 'raw'] as const, p.scale);
 	const channels = oneOf('preprocessing.channels', ['rgb', 'bgr'] as const, p.channels);
 	const triple = (field: string, v: unknown, positive: boolean) => {
 		if (!Array.isArray(v) || v.length !== 3 || !v.every((x) => typeof x === 'number' && Number.isFinite(x) && (!positive || x > 0))) throw bad(field, `must be three ${positive ? 'positive ' : ''}numbers, one per channel`);
@@ -138,7 +147,7 @@ export function parseModelEntry(raw: unknown, where: string): ModelEntry {
 		id,
 		name: text('name')!,
 		family: oneOf('family', FAMILIES),
-		format: oneOf('format', ['layers', 'graph', 'onnx-op-graph'] as const),
+		format: oneOf('format', ['layers', 'graph', 'onnx-op-graph', 'tflite'] as const),
 		upstreamUrl,
 		localDir,
 		inputSize: inputSize as number,
@@ -160,7 +169,11 @@ export const MODEL_REGISTRY: readonly ModelEntry[] = Object.entries({
 	'mobilenet-v1-0.75': mobilenetV1075,
 	'squeezenet-1.1': squeezenet11,
 	'squeezenet-1.0': squeezenet10,
-	'mobilenet-v1-1.0-quant': mobilenetV110Quant
+	'mobilenet-v1-1.0-quant': mobilenetV110Quant,
+	'mobilenet-v2-1.0-224-quant': mobilenetV2Quant,
+	'mobilenet-v2-1.0-224-ptq': mobilenetV2Ptq,
+	'mobilenet-v1-0.75-192-quant': mobilenetV1075192Quant,
+	'mobilenet-v1-0.5-160-quant': mobilenetV105160Quant
 }).map(([file, raw]) => {
 	const entry = parseModelEntry(raw, `src/inference/zoo/${file}.json`);
 	if (entry.id !== file) throw new ModelEntryError(`src/inference/zoo/${file}.json: "id" must equal the file's name (got "${entry.id}")`);

@@ -11,7 +11,8 @@ import type { WorkerJob, WorkerMessage, WorkerRequest } from './worker-protocol.
 export async function modelUrl(entry: ModelEntry, origin: string): Promise<string> {
 	if (entry.upstreamUrl?.startsWith(BROWSER_STORE)) return entry.upstreamUrl; // imported on the models page, kept in this browser
 	if (entry.localDir) {
-		const local = `${origin}/model-files/${entry.localDir}/model.json`;
+		// a .tflite model's localDir is its file in the model folder; every other model's, its folder
+		const local = entry.format === 'tflite' ? `${origin}/model-files/${entry.localDir}` : `${origin}/model-files/${entry.localDir}/model.json`;
 		if ((await fetch(local)).ok) return local;
 	}
 	if (!entry.upstreamUrl) throw new Error(`${entry.name} was rebuilt from its upstream weights for this platform and has no public model.json: the server needs the local model folder (npm start -- --models DIR, or MODEL_DIR) holding ${entry.localDir}/`);

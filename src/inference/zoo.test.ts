@@ -13,7 +13,7 @@ import { TASKS } from '../stimuli/task.js';
 import { decide } from './classes.js';
 import { loadClassifier } from './classifier.js';
 import { defaultModelDir } from './model-dir.js';
-import { folderModelHandler, useFastestNodeBackend } from './node.js';
+import { localModelSource, useFastestNodeBackend } from './node.js';
 import { MODEL_REGISTRY } from './registry.js';
 
 const MODEL_DIR = defaultModelDir();
@@ -28,7 +28,7 @@ describe.skipIf(missing)(`the zoo on the demo photos${missing ? ` (skipped: no m
 
 	for (const entry of MODEL_REGISTRY) {
 		it(`${entry.id}: measured accuracy as recorded in src/inference/zoo/${entry.id}.json`, async () => {
-			const classifier = await loadClassifier(entry, folderModelHandler(path.join(MODEL_DIR, entry.localDir ?? entry.id)));
+			const classifier = await loadClassifier(entry, localModelSource(entry, MODEL_DIR));
 			let top1 = 0, animal = 0;
 			try {
 				for (let i = 0; i < photos.length; i += BATCH) {

@@ -1,14 +1,15 @@
 /**
- * Node only: a TF.js save handler that writes a model folder - `model.json` (topology, format and
- * weights manifest) and one weights file `group1-shard1of1.bin` - the layout `folderModelHandler`
- * (../node.ts) reads back. Works for any model TF.js can save (layers, graph, or an imported
- * ONNX op graph).
+ * Node only: a TF.js save handler that writes a model folder - `model.json` (format, topology,
+ * weights manifest, user-defined metadata) and weight shards `group1-shardKofN.bin` of at most
+ * 4 MiB each (the TF.js converter's default shard size) - the layout `tf.loadLayersModel` and
+ * `folderModelHandler` (../node.ts) read back. Works for any model TF.js can save (layers, graph,
+ * or an imported ONNX op graph); the importers themselves run in the browser too.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 
-export const WEIGHTS_FILE = 'group1-shard1of1.bin';
+export const SHARD_BYTES = 4 * 1024 * 1024;
 
 function concatWeightData(data: tf.io.WeightData | undefined): Uint8Array {
 	if (!data) return new Uint8Array();
@@ -22,21 +23,24 @@ function concatWeightData(data: tf.io.WeightData | undefined): Uint8Array {
 	return out;
 }
 
-export function folderSaveHandler(dir: string): tf.io.IOHandler {
+/** `metadata` goes into model.json's userDefinedMetadata, beside what the model already carries. */
+export function folderSaveHandler(dir: string, metadata: Record<string, unknown> = {}): tf.io.IOHandler {
 	return {
 		async save(artifacts) {
 			await mkdir(dir, { recursive: true });
 			const weights = concatWeightData(artifacts.weightData);
-			const manifest = {
+			const count = Math.max(1, Math.ceil(weights.byteLength / SHARD_BYTES));
+			const shards = Array.from({ length: count }, (_, i) => `group1-shard${i + 1}of${count}.bin`);
+			const json = JSON.stringify({
 				format: artifacts.format,
 				generatedBy: artifacts.generatedBy,
-				convertedBy: artifacts.convertedBy ?? null,
+				convertedBy: artifacts.convertedBy ?? 'see-like-people importer',
 				modelTopology: artifacts.modelTopology,
-				weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }]
-			};
-			const json = JSON.stringify(manifest);
+				weightsManifest: [{ paths: shards, weights: artifacts.weightSpecs ?? [] }],
+				userDefinedMetadata: { ...(artifacts.userDefinedMetadata ?? {}), ...metadata }
+			});
 			await writeFile(path.join(dir, 'model.json'), json);
-			await writeFile(path.join(dir, WEIGHTS_FILE), weights);
+			for (const [i, shard] of shards.entries()) await writeFile(path.join(dir, shard), weights.subarray(i * SHARD_BYTES, Math.min(weights.byteLength, (i + 1) * SHARD_BYTES)));
 			return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', modelTopologyBytes: json.length, weightDataBytes: weights.byteLength } };
 		}
 	};

@@ -6,14 +6,14 @@
  * run of the same files on the demo photos (fixtures/tflite-armnn-top5.json, tflite-reference.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rgbFromPng } from '../../stimuli/png.js';
 import { defaultModelDir } from '../model-dir.js';
 import { folderModelHandler, useFastestNodeBackend } from '../node.js';
-import { writeTfjsModelFolder } from './tfjs-model-folder.js';
+import { folderSaveHandler } from './model-folder.js';
 import { importTflite, TfliteFormatError, TfliteImportError, type ImportedModel } from './tflite.js';
 import { ARMNN_FIXTURE, CORAL_DIR, sha256, uint8Inputs, type ArmnnFixture } from './tflite-reference.js';
 import { BuiltinOperator as Op, BuiltinOptions as Opt, readTflite } from './tflite-schema.js';
@@ -484,8 +484,8 @@ describe('TFLite importer on tiny models built in the test', () => {
 		const m = await load(bytes);
 		const dir = mkdtempSync(path.join(tmpdir(), 'tflite-import-'));
 		try {
-			const written = await writeTfjsModelFolder(m.model, dir, { source: 'test' });
-			expect(written.files).toEqual(['model.json', 'group1-shard1of1.bin']);
+			await m.model.save(folderSaveHandler(dir, { source: 'test' }));
+			expect(readdirSync(dir).sort()).toEqual(['group1-shard1of1.bin', 'model.json']);
 			const json = JSON.parse(readFileSync(path.join(dir, 'model.json'), 'utf8'));
 			expect(json.format).toBe('layers-model');
 			expect(json.userDefinedMetadata.source).toBe('test');
@@ -633,7 +633,7 @@ describe.skipIf(missing)(`TFLite importer: the Coral files against Arm NN${missi
 		expect(Math.max(...map)).toBeGreaterThan(Math.min(...map));
 		const dir = mkdtempSync(path.join(tmpdir(), 'tflite-coral-'));
 		try {
-			await writeTfjsModelFolder(m.model, dir);
+			await m.model.save(folderSaveHandler(dir));
 			const loaded = await tf.loadLayersModel(folderModelHandler(dir));
 			const [a, b] = [m.model.predict(x) as tf.Tensor, loaded.predict(x) as tf.Tensor];
 			expectClose(await b.data(), await a.data(), 0);

@@ -1,7 +1,7 @@
 /**
  * TFLite importer: a .tflite flatbuffer (float, or uint8/int8 quantized) becomes a differentiable
  * TF.js layers model of standard Keras layers, which saves as a TF.js model folder
- * (`writeTfjsModelFolder`, tfjs-model-folder.ts) and loads with `tf.loadLayersModel` like any
+ * (`folderSaveHandler`, model-folder.ts) and loads with `tf.loadLayersModel` like any
  * other model of the platform: no custom layer classes, no TFLite runtime.
  *
  * Numbers:
