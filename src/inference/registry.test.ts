@@ -28,7 +28,7 @@ describe('model declarations', () => {
 		['no weights at all', { upstreamUrl: null, localDir: null }, '"upstreamUrl" is needed when there is no localDir'],
 		['a URL that is not a model.json', { upstreamUrl: 'https://example.org/model.bin' }, '"upstreamUrl" must point to a model.json'],
 		['an absurd input size', { inputSize: 3 }, '"inputSize" must be a whole number of px from 16 to 1024 (got 3)'],
-		['an unknown scaling', { preprocessing: { scale: 'caffe', channels: 'rgb' } }, '"preprocessing.scale" must be one of unit, symmetric, mean-std (got "caffe")'],
+		['an unknown scaling', { preprocessing: { scale: 'caffe', channels: 'rgb' } }, '"preprocessing.scale" must be one of unit, symmetric, mean-std, raw (got "caffe")'],
 		['a std of zero', { preprocessing: { scale: 'mean-std', mean: [0, 0, 0], std: [1, 0, 1], channels: 'rgb' } }, '"preprocessing.std" must be three positive numbers'],
 		['an unknown class order', { outputOrder: { kind: 'caffe' } }, '"outputOrder.kind" must be one of standard, darknet, background-first'],
 		['a top-1 in percent', { imagenetTop1: 70 }, '"imagenetTop1" must be a share from 0 to 1 (got 70; 70 % is 0.7)'],
