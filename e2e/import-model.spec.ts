@@ -47,6 +47,30 @@ test('an ONNX file imported on the page runs over the stimuli like a built-in mo
 	await expect(page.getByTestId('import-model-error')).toContainText(/^notes\.onnx: /);
 });
 
+test('a quantized TFLite file given by URL is imported in the browser and classifies', async ({ page }) => {
+	test.setTimeout(120_000);
+	const url = '/model-files/coral-tflite/mobilenet_v1_0.5_160_quant.tflite';
+	test.skip(!(await page.request.head(url)).ok(), 'no local model folder with the Coral files (../shared/models)');
+	const form = page.getByTestId('import-model');
+	await form.getByLabel('or its URL').fill(url);
+	await form.getByLabel('Model id').fill('e2e-coral-v1-05');
+	await form.getByLabel('Name').fill('Coral v1 0.5 (e2e)');
+	await form.getByLabel('ImageNet top-1 (0 to 1)').fill('0.572');
+	await form.getByRole('button', { name: 'Import' }).click();
+	// what the file says wins: its 160 px input, its background class, 0..255 in
+	await expect(page.getByTestId('import-model-done')).toContainText('Imported Coral v1 0.5 (e2e) (160 px input)', { timeout: 60_000 });
+	const run = page.getByTestId('run-form');
+	for (const box of await run.getByRole('checkbox').all()) if (await box.isChecked()) await box.uncheck();
+	await run.getByLabel('Coral v1 0.5 (e2e)').check();
+	await run.getByLabel('Levels').selectOption('full');
+	await run.getByLabel('Backend').selectOption('wasm');
+	await run.getByLabel('At most this many stimuli').fill('4');
+	await run.getByRole('button', { name: 'Run' }).click();
+	const summary = page.locator('[data-testid="run-summary"][data-model="e2e-coral-v1-05"]');
+	await expect(summary).toHaveAttribute('data-outcome', 'done', { timeout: 90_000 });
+	await expect(summary).toContainText('4 results stored');
+});
+
 test('decisions computed elsewhere are stored as a run marked imported, and a bad row is named', async ({ page }) => {
 	const manifest = (await (await page.request.get('/stimuli/demo/manifest.json')).json()) as { stimuli: { image_id: string; category: string; reveal: number }[] };
 	const full = manifest.stimuli.filter((s) => s.reveal === 1).slice(0, 5);
