@@ -3,14 +3,15 @@
 // payload limit (e2e/payload.spec.ts). Anything wrong (no such study, database unreachable) is
 // left to the page, which fetches the study itself and says so in plain words.
 import { env } from '$env/dynamic/public';
-import { createPlatformClient, getStudy } from '$data/index.js';
+import { getStudy } from '$data/index.js';
+import { createNodeClient } from '$data/node.js';
 import { resolveStudyConfig } from '$experiments/config.js';
 import { studyPageTexts, type StudyPageTexts } from '$experiments/study-text.js';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params }): Promise<{ texts: StudyPageTexts | null }> => {
 	try {
-		const client = createPlatformClient(env.PUBLIC_SUPABASE_URL ?? '', env.PUBLIC_SUPABASE_ANON_KEY ?? '', { persistSession: false });
+		const client = createNodeClient(env.PUBLIC_SUPABASE_URL ?? '', env.PUBLIC_SUPABASE_ANON_KEY ?? '');
 		const study = await getStudy(client, params.slug);
 		return { texts: studyPageTexts(resolveStudyConfig(study.config)) };
 	} catch {
