@@ -14,7 +14,9 @@ export const load: PageServerLoad = async ({ params }): Promise<{ texts: StudyPa
 		const client = createNodeClient(env.PUBLIC_SUPABASE_URL ?? '', env.PUBLIC_SUPABASE_ANON_KEY ?? '');
 		const study = await getStudy(client, params.slug);
 		return { texts: studyPageTexts(resolveStudyConfig(study.config)) };
-	} catch {
+	} catch (error) {
+		// the page still shows the texts, as plain paragraphs; the server's log says why
+		console.warn(`study ${params.slug}: could not render its texts on the server: ${(error as Error).message}`);
 		return { texts: null };
 	}
 };
