@@ -303,6 +303,17 @@ function merged(given: Partial<StudyConfig>): StudyConfig {
 	};
 }
 
+/**
+ * The participant's browser's config: the stored settings over the defaults, without the
+ * settings' sentences (they stay out of the participant page's payload). The settings were
+ * checked when saved, and the study page's server load checks them again with
+ * resolveStudyConfig before a participant starts (src/routes/study/[slug]/+page.server.ts).
+ */
+export function participantStudyConfig(raw: unknown): StudyConfig {
+	if (raw !== null && raw !== undefined && (typeof raw !== 'object' || Array.isArray(raw))) throw new StudyConfigError([{ field: 'config', message: 'The study\'s settings are not readable.' }]);
+	return merged((raw ?? {}) as Partial<StudyConfig>);
+}
+
 /** Merges a stored config over the defaults and checks every field; a bad one throws StudyConfigError naming it. */
 export function resolveStudyConfig(raw: unknown): StudyConfig {
 	const problems = studyConfigProblems(raw);

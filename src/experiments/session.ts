@@ -42,7 +42,7 @@ import {
 } from '../data/index.js';
 import { stableUuid } from '../stimuli/hash.js';
 import type { LoadedStimulusSet } from '../stimuli/load.js';
-import { resolveStudyConfig, type KeyMapping, type StudyConfig } from './config.js';
+import { participantStudyConfig, type KeyMapping, type StudyConfig } from './config.js';
 import { calibrationTimeline } from './calibration.js';
 import { completionTarget, fallbackCompletionCode, screenOut, type CompletionTarget, type ScreenOut } from './completion.js';
 import { planSession, type PlannedTrial } from './design.js';
@@ -224,7 +224,7 @@ export class ParticipantSession {
 	 */
 	static async start(options: SessionOptions, display: HTMLElement): Promise<SessionStart> {
 		const { client, study, recruitment } = options;
-		const config = resolveStudyConfig(study.config);
+		const config = participantStudyConfig(study.config);
 		await ensureParticipantSignedIn(client);
 
 		const storage = SafeStorage.of(options.storage);
