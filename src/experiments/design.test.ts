@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MANIFEST_FORMAT, type StimulusSetManifest } from '../stimuli/manifest.js';
-import { resolveStudyConfig, StudyConfigError } from './config.js';
+import { StudyConfigError } from './config.js';
+import { resolveStudyConfig } from './study-rules.js';
 import { planSession, practiceImageIds, sessionSize } from './design.js';
 
 /** A set of `n` images (alternating categories) at `levels` levels, ids img-00.. */

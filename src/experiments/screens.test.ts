@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveStudyConfig } from './config.js';
+import { resolveStudyConfig } from './study-rules.js';
 import type { PlannedTrial } from './design.js';
 import { studyPageTexts } from './study-text.js';
 import { consentPage, introSummary, minimumWindowPx, progressOf, takesParticipants, windowTooSmall } from './screens.js';

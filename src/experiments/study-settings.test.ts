@@ -1,15 +1,12 @@
 /**
- * Every rule of a study's settings (src/experiments/config.ts), each with its sentence: the
+ * Every rule of a study's settings (src/experiments/study-rules.ts), each with its sentence: the
  * config's own checks, the checks against the stimulus set, the warnings, short name and title.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_STUDY_CONFIG, STUDY_FIELD_LABELS, StudyConfigError, blockSizes, type StudyConfig } from './config.js';
 import {
-	DEFAULT_STUDY_CONFIG,
 	SLUG_PATTERN,
-	STUDY_FIELD_LABELS,
-	StudyConfigError,
-	blockSizes,
 	mainImageCount,
 	maxBlocks,
 	resolveStudyConfig,
@@ -18,9 +15,8 @@ import {
 	studyDesignProblems,
 	studySlugProblem,
 	studyTitleProblem,
-	suggestSlug,
-	type StudyConfig
-} from './config.js';
+	suggestSlug
+} from './study-rules.js';
 import { planSession } from './design.js';
 import { MANIFEST_FORMAT, type StimulusSetManifest } from '../stimuli/manifest.js';
 

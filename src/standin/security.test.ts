@@ -18,7 +18,8 @@ import {
 	type TrialRecord
 } from '../data/index.js';
 import { createNodeClient } from '../data/node.js';
-import { DEFAULT_STUDY_CONFIG, SECRET_CONFIG_KEYS, resolveStudyConfig, type StudyConfig } from '../experiments/config.js';
+import { DEFAULT_STUDY_CONFIG, SECRET_CONFIG_KEYS, type StudyConfig } from '../experiments/config.js';
+import { resolveStudyConfig } from '../experiments/study-rules.js';
 import { planSession } from '../experiments/design.js';
 import type { StimulusSetManifest } from '../stimuli/manifest.js';
 import { onBothEngines, type Engine } from './engines.test-helper.js';

@@ -6,7 +6,8 @@
 import { env } from '$env/dynamic/public';
 import { getStudy } from '$data/index.js';
 import { createNodeClient } from '$data/node.js';
-import { resolveStudyConfig, StudyConfigError } from '$experiments/config.js';
+import { StudyConfigError } from '$experiments/config.js';
+import { resolveStudyConfig } from '$experiments/study-rules.js';
 import { studyPageTexts, type StudyPageTexts } from '$experiments/study-text.js';
 import type { PageServerLoad } from './$types';
 
