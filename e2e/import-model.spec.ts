@@ -27,6 +27,10 @@ test('an ONNX file imported on the page runs over the stimuli like a built-in mo
 
 	await page.reload();
 	const run = page.getByTestId('run-form');
+	// "Choose every model" ticks the whole zoo and the imported model
+	await run.getByTestId('choose-all').click();
+	await expect(run.getByLabel('Tiny ONNX (e2e)')).toBeChecked();
+	await expect(run.getByLabel('MobileNet v2 1.0 (224, quantized TFLite)')).toBeChecked();
 	for (const box of await run.getByRole('checkbox').all()) if (await box.isChecked()) await box.uncheck();
 	await run.getByLabel('Tiny ONNX (e2e)').check();
 	await run.getByLabel('Levels').selectOption('full');
@@ -88,5 +92,8 @@ test('decisions computed elsewhere are stored as a run marked imported, and a ba
 	await expect(page.getByTestId('import-done')).toHaveText('Stored 5 answers of Outside net (imported).');
 	const client = await researcherClient();
 	const { data: runs } = await client.from('model_runs').select('backend, status, n_stimuli, config').eq('model_id', 'e2e-outside-net');
+	// made by an automated browser: marked as test data, like everything such a visit stores
+	const { data: marked } = await client.from('model_runs').select('is_test').eq('model_id', 'e2e-outside-net');
+	expect(marked).toEqual([{ is_test: true }]);
 	expect(runs).toEqual([{ backend: 'imported', status: 'done', n_stimuli: 5, config: expect.objectContaining({ imported: true, file: 'outside.csv' }) }]);
 });
