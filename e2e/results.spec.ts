@@ -12,10 +12,11 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { parseTrialsCsv } from '../src/analysis/trials.js';
+import { centerBiasMap, mapToPng } from '../src/stimuli/importance-map.js';
 import { ensureParticipantSignedIn, joinClickme, nextClickmeImages, recordClickme, type ClickmeItem } from '../src/data/index.js';
 import { apiClient, createShortStudy, LOCAL_RESEARCHER } from './platform.js';
 
@@ -23,7 +24,7 @@ const SLUG = 'e2e-results';
 const run = promisify(execFile);
 const manifest = JSON.parse(readFileSync('.local/stimuli/demo/manifest.json', 'utf8')) as {
 	levels: number[];
-	stimuli: { image_id: string; level_index: number }[];
+	stimuli: { image_id: string; level_index: number; category: string; reveal: number }[];
 };
 
 async function simulatedSession(page: Page) {
@@ -271,5 +272,26 @@ test.describe.serial('results', () => {
 			const dashboard = results.features['model:mobilenet-v1-0.25'].images[image].spearman;
 			expect(Math.abs(fromFiles.images[image].spearman - dashboard)).toBeLessThan(0.02);
 		}
+	});
+
+	test('results computed elsewhere join the plots, marked imported (issue 16)', async () => {
+		test.setTimeout(180_000);
+		// a model run elsewhere: its decisions on every demo stimulus (all right) and saliency maps
+		// (centre bias) for the images people mapped, through the import command
+		await rm('test-results/outside', { recursive: true, force: true });
+		await mkdir('test-results/outside/maps', { recursive: true });
+		const rows = manifest.stimuli.map((s) => `results-outside,model,${s.image_id},${s.category},${s.reveal},${s.category},`);
+		await writeFile('test-results/outside/decisions.csv', ['observer,kind,image_id,category,reveal,response,rt_ms', ...rows].join('\n'));
+		for (const image of mapped) await writeFile(`test-results/outside/maps/${image}.png`, mapToPng(centerBiasMap(256, 256)));
+		const imported = await run('npx', ['tsx', 'src/inference/cli.ts', 'import-results', '--csv', 'test-results/outside/decisions.csv', '--model', 'results-outside',
+			'--name', 'Outside ResNet', '--family', 'CNN', '--top1', '0.8', '--set', 'demo', '--maps', 'test-results/outside/maps', '--env', '.local/e2e/env.json',
+			'--email', LOCAL_RESEARCHER.email, '--password', LOCAL_RESEARCHER.password], { timeout: 120_000 });
+		expect(imported.stdout).toContain(`stored ${manifest.stimuli.length} answers and ${mapped.length} saliency maps of Outside ResNet (imported)`);
+
+		await page.reload();
+		// people's maps here come from test rounds: show test data, as the steps above did
+		await page.getByTestId('include-test').check();
+		await expect(page.getByTestId(`figure-${SLUG}-pareto`).locator('svg')).toContainText('Outside ResNet (imported)', { timeout: 60_000 });
+		await expect(page.getByTestId('alignment-table').locator('tr[data-model="model:results-outside"]')).toBeVisible();
 	});
 });
