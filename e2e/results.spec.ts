@@ -163,6 +163,10 @@ test.describe.serial('results', () => {
 		curves = page.getByTestId(`figure-${SLUG}-decision-curves`);
 		await expect(curves.locator('svg')).toContainText('Test sessions (not people)');
 		await expect(curves.locator('svg')).toContainText('MobileNet v1 0.25 (224) (test run)');
+		// the reveal axis in percent at 1-2-5 steps, not SI prefixes (issue 17, item 1)
+		await expect(curves.locator('svg')).toContainText('Image revealed');
+		for (const tick of ['1 %', '10 %', '100 %']) await expect(curves.locator('svg').locator('text', { hasText: new RegExp(`^${tick}$`) }).first()).toBeVisible();
+		await expect(curves.locator('svg')).not.toContainText('10m');
 		modelRow = page.getByTestId('alignment-table').locator('tr[data-model="test:model:mobilenet-v1-0.25"]');
 		await expect(modelRow).toBeVisible();
 		await expect(modelRow.getByTestId('decision-rule')).toHaveText('decision rule: top-1'); // stored with the run, the paper's rule

@@ -4,6 +4,7 @@
  * element is shown, saved as SVG and rendered to PNG. Every observer is drawn in its own style
  * (src/analysis/observer-style.ts: label, colour, marker), the same in every figure.
  */
+import { revealPercent, revealTicks } from '$stimuli/levels.js';
 import * as Plot from '@observablehq/plot';
 import type { AlignmentRow, DecisionReport, Metric, ObserverStyle, ParetoPoint } from '$analysis/index.js';
 import { HUMAN_STYLE, paretoFront } from '$analysis/index.js';
@@ -42,7 +43,8 @@ export function decisionCurveFigure(report: DecisionReport, options: { normalize
 			width: WIDTH,
 			height: 380,
 			marginRight: 230,
-			x: { type: 'log', label: 'Proportion of the image revealed →', domain: [Math.min(...report.levels, 1), 1], grid: true },
+			// reveal in percent at 1-2-5 steps (1 %, 2 %, 5 %, ...), not SI prefixes (10m, 20m)
+			x: { type: 'log', label: 'Image revealed →', domain: [Math.min(...report.levels, 1), 1], ticks: revealTicks(Math.min(...report.levels, 1)), tickFormat: revealPercent, grid: true },
 			y: options.normalized ? { label: '↑ Normalized accuracy', grid: true } : { label: '↑ Accuracy', domain: [0, 1], grid: true },
 			color: { domain: series.map((s) => s.label), range: series.map((s) => s.colour) },
 			symbol: { domain: series.map((s) => s.label), range: series.map((s) => s.marker) },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { revealLevels, revealedPixelCount } from './levels.js';
+import { revealLevels, revealedPixelCount, revealPercent, revealTicks } from './levels.js';
 
 describe('reveal levels', () => {
 	it('are log-spaced from 1 % to 100 % (values worked out by hand: 10^(-2 + 2i/9))', () => {
@@ -22,5 +22,12 @@ describe('reveal levels', () => {
 		expect(() => revealLevels(1)).toThrow('at least 2');
 		expect(() => revealedPixelCount(0, 4, 4)).toThrow('must be in (0, 1]');
 		expect(() => revealedPixelCount(1.5, 4, 4)).toThrow('must be in (0, 1]');
+	});
+
+	it('reads reveal levels in percent, with 1-2-5 ticks from the smallest level up', () => {
+		expect([0.016681, 0.1, 0.005, 1].map(revealPercent)).toEqual(['1.7 %', '10 %', '0.5 %', '100 %']);
+		expect(revealTicks(0.01)).toEqual([0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1]);
+		expect(revealTicks(0.016681)).toEqual([0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1]); // the tick just below the smallest level
+		expect(revealTicks(0.3)).toEqual([0.2, 0.5, 1]);
 	});
 });

@@ -18,3 +18,18 @@ export function revealedPixelCount(reveal: number, width: number, height: number
 	if (!(reveal > 0 && reveal <= 1)) throw new Error(`a reveal proportion must be in (0, 1] (got ${reveal})`);
 	return Math.max(1, Math.round(reveal * width * height));
 }
+
+/** A reveal level as people read it: a percentage to two significant digits (0.016681 -> "1.7 %", 1 -> "100 %"). */
+export const revealPercent = (reveal: number): string => `${+(reveal * 100).toPrecision(2)} %`;
+
+/**
+ * The ticks of a log reveal axis: 1-2-5 steps in percent from the smallest level up to 100 %
+ * (0.5 %, 1 %, 2 %, 5 %, 10 %, 20 %, 50 %, 100 %), the steps of model-vs-human's log axes.
+ */
+export function revealTicks(minReveal: number): number[] {
+	const ticks: number[] = [];
+	for (let decade = 1e-4; decade < 1; decade *= 10) for (const step of [1, 2, 5]) ticks.push(+(decade * step).toPrecision(1));
+	ticks.push(1);
+	const first = ticks.findLastIndex((t) => t <= minReveal);
+	return ticks.slice(Math.max(0, first));
+}
