@@ -19,9 +19,10 @@ test('from own photos to a paid Prolific participant, with the dashboard alone',
 	await page.getByLabel('Email').fill(LOCAL_RESEARCHER.email);
 	await page.getByLabel('Password').fill(LOCAL_RESEARCHER.password);
 	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page.getByTestId('signed-in-as')).toBeVisible();
 
 	// 1. a set from ten photos of one's own, at 4 reveal levels, maps from centre bias (named as such)
-	await page.getByTestId('sets-link').click();
+	await page.goto('/dashboard/sets'); // the dashboard's link to it: own-set.spec.ts
 	const setForm = page.getByTestId('set-form');
 	await setForm.getByLabel('Name', { exact: true }).fill('Journey photos');
 	await page.getByTestId('photo-input').setInputFiles(PHOTOS.map((name) => photo(name, 40, 40)));
