@@ -1,13 +1,16 @@
 /**
  * The dashboard's figures, drawn with Observable Plot from the analysis module's reports. Each
- * returns a standalone <svg> (no HTML legend: lines are labelled at their ends), so the same
- * element is shown, saved as SVG and rendered to PNG. Every observer is drawn in its own style
- * (src/analysis/observer-style.ts: label, colour, marker), the same in every figure.
+ * returns one standalone <svg> with its legend drawn inside it (figure-legend.ts: columns that
+ * never overlap), so the same element is shown, saved as SVG and rendered to PNG (FigurePanel
+ * frames the exports with title, n, options and date: figure-export.ts). Every observer is drawn
+ * in its own style (src/analysis/observer-style.ts: label, colour, marker), the same in every figure.
  */
 import { revealPercent, revealTicks } from '$stimuli/levels.js';
 import * as Plot from '@observablehq/plot';
-import type { AlignmentRow, DecisionReport, Metric, ObserverStyle, ParetoPoint } from '$analysis/index.js';
-import { HUMAN_STYLE, paretoFront } from '$analysis/index.js';
+import type { DecisionReport, Marker, Metric, ObserverStyle, ParetoPoint } from '$analysis/index.js';
+import { HUMAN_STYLE, METRICS, normalizedCurve, paretoFront } from '$analysis/index.js';
+import { appendLegend, type LegendEntry } from './figure-legend.js';
+import { hasInterval, peoplePerLevel, type AlignmentPoint } from './figure-data.js';
 
 const WIDTH = 720;
 
@@ -19,70 +22,155 @@ function asSvg(figure: SVGSVGElement | HTMLElement): SVGSVGElement {
 
 /**
  * Accuracy (or normalized accuracy) against the proportion revealed, log x as the levels are
- * log-spaced: people as a black line with their 95 % bootstrap band, each model in its colour
- * and marker. `styles` gives each model's style by its report key.
+ * log-spaced, drawn as bethgelab/model-vs-human draws its psychophysics curves: each included
+ * person as a thin light line, their mean as a black line with circles and its 95 % bootstrap
+ * band (accuracy only: the report bootstraps accuracy), each model in its colour and marker.
+ * Under the reveal ticks, the people and trials at each level; the legend under the plot.
+ * `styles` gives each model's style by its report key.
  */
 export function decisionCurveFigure(report: DecisionReport, options: { normalized: boolean; humanLabel: string; styles: Readonly<Record<string, ObserverStyle>> }): SVGSVGElement {
 	const key = options.normalized ? 'normalized' : 'accuracy';
-	const rows: { reveal: number; value: number; observer: string }[] = [];
-	const push = (label: string, curve: (number | null)[]) =>
-		curve.forEach((value, l) => value !== null && rows.push({ reveal: report.levels[l]!, value, observer: label }));
-	push(options.humanLabel, report.human_curve[key]);
+	type Point = { reveal: number; value: number; observer: string };
+	const curve = (observer: string, values: readonly (number | null)[]): Point[] =>
+		values.flatMap((value, l) => (value === null || value === undefined ? [] : [{ reveal: report.levels[l]!, value, observer }]));
+	const people = report.humans.included.flatMap((id) => {
+		const accuracy = report.observers[id]!.accuracy;
+		return curve(id, options.normalized ? normalizedCurve(accuracy, report.levels) : accuracy);
+	});
+	const mean = curve(options.humanLabel, report.human_curve[key]);
 	const modelIds = Object.keys(report.models);
-	const styleOf = (id: string) => options.styles[id] ?? { label: id, colour: '#555', marker: 'square' as const };
-	for (const id of modelIds) push(styleOf(id).label, report.models[id]![key]);
+	const styleOf = (id: string): ObserverStyle => options.styles[id] ?? { label: id, colour: '#555', marker: 'square' };
+	const models = modelIds.flatMap((id) => curve(styleOf(id).label, report.models[id]![key]));
 	const band = options.normalized
 		? []
 		: report.levels.flatMap((reveal, l) => {
 				const low = report.human_curve.ci_low[l], high = report.human_curve.ci_high[l];
-				return low === null || high === null ? [] : [{ reveal, low, high }];
+				return low === null || high === null || low === undefined || high === undefined ? [] : [{ reveal, low, high }];
 			});
+	const counts = peoplePerLevel(report);
 	const series = [{ label: options.humanLabel, ...HUMAN_STYLE }, ...modelIds.map(styleOf)];
-	return asSvg(
+	const minReveal = Math.min(...report.levels, 1);
+	const margin = { left: 96, right: 20, bottom: 62 };
+	const svg = asSvg(
 		Plot.plot({
 			width: WIDTH,
-			height: 380,
-			marginRight: 230,
+			height: 400,
+			marginLeft: margin.left,
+			marginRight: margin.right,
+			marginBottom: margin.bottom,
 			// reveal in percent at 1-2-5 steps (1 %, 2 %, 5 %, ...), not SI prefixes (10m, 20m)
-			x: { type: 'log', label: 'Image revealed →', domain: [Math.min(...report.levels, 1), 1], ticks: revealTicks(Math.min(...report.levels, 1)), tickFormat: revealPercent, grid: true },
-			y: options.normalized ? { label: '↑ Normalized accuracy', grid: true } : { label: '↑ Accuracy', domain: [0, 1], grid: true },
+			x: { type: 'log', label: 'Image revealed (% of pixels, log scale) →', domain: [minReveal, 1], ticks: revealTicks(minReveal), tickFormat: revealPercent, grid: true },
+			y: options.normalized
+				? { label: '↑ Normalized accuracy (chance 0, own full-reveal 1)', grid: true }
+				: { label: '↑ Accuracy (proportion correct)', domain: [0, 1], grid: true },
 			color: { domain: series.map((s) => s.label), range: series.map((s) => s.colour) },
 			symbol: { domain: series.map((s) => s.label), range: series.map((s) => s.marker) },
 			marks: [
 				Plot.ruleY([options.normalized ? 0 : 0.5], { stroke: '#999', strokeDasharray: '4,3' }),
-				Plot.areaY(band, { x: 'reveal', y1: 'low', y2: 'high', fill: HUMAN_STYLE.colour, fillOpacity: 0.15 }),
-				Plot.lineY(rows, { x: 'reveal', y: 'value', stroke: 'observer', z: 'observer', strokeWidth: 2 }),
-				Plot.dot(rows, { x: 'reveal', y: 'value', stroke: 'observer', fill: 'observer', symbol: 'observer', r: 3 }),
-				Plot.text(rows, Plot.selectLast({ x: 'reveal', y: 'value', z: 'observer', text: 'observer', fill: 'observer', dx: 8, textAnchor: 'start' }))
+				Plot.areaY(band, { x: 'reveal', y1: 'low', y2: 'high', fill: HUMAN_STYLE.colour, fillOpacity: 0.15, ariaLabel: 'people band' }),
+				Plot.lineY(people, { x: 'reveal', y: 'value', z: 'observer', stroke: HUMAN_STYLE.colour, strokeOpacity: 0.3, strokeWidth: 0.8, ariaLabel: 'person curve' }),
+				Plot.lineY(mean, { x: 'reveal', y: 'value', stroke: 'observer', strokeWidth: 2.5, ariaLabel: 'people mean' }),
+				Plot.lineY(models, { x: 'reveal', y: 'value', stroke: 'observer', z: 'observer', strokeWidth: 1.8, ariaLabel: 'model curve' }),
+				Plot.dot([...mean, ...models], { x: 'reveal', y: 'value', stroke: 'observer', fill: 'observer', symbol: 'observer', r: 3.5 }),
+				// per-level n under the reveal ticks: people / trials
+				Plot.text(counts, { x: 'reveal', text: (c: (typeof counts)[number]) => `${c.people} / ${c.trials}`, frameAnchor: 'bottom', dy: 30, fill: '#555', ariaLabel: 'level n' }),
+				Plot.text(['people / trials'], { frameAnchor: 'bottom-left', dx: -8, dy: 30, textAnchor: 'end', fill: '#555' })
 			]
 		})
 	);
+	const n = report.humans.included.length;
+	const legend: LegendEntry[] = [
+		{ label: `${options.humanLabel}: mean of ${n}`, colour: HUMAN_STYLE.colour, marker: HUMAN_STYLE.marker, swatch: 'line' },
+		...(band.length ? [{ label: '95 % bootstrap interval of the mean', colour: HUMAN_STYLE.colour, marker: null, swatch: 'band' as const }] : []),
+		{ label: `Each of the ${n} (thin)`, colour: HUMAN_STYLE.colour, marker: null, swatch: 'thin-line' },
+		...modelIds.map((id) => ({ ...styleOf(id), swatch: 'line' as const }))
+	];
+	return appendLegend(svg, legend, { left: margin.left, width: WIDTH - margin.left - margin.right });
 }
 
-/** One panel per model, one bar per alignment measure, in the model's colour (rows with no value are left out). */
-export function alignmentFigure(rows: readonly AlignmentRow[]): SVGSVGElement {
+/** One alignment measure's axis: what it reads in (units), and its reference values (chance, ceiling). */
+interface MeasureAxis {
+	axis: string;
+	references: { at: number; label: string }[];
+}
+
+/**
+ * The headline measures' axes, by metric id (src/analysis/metrics.ts). A measure not listed here
+ * gets its name as the axis and no reference line.
+ */
+const MEASURE_AXES: Record<string, MeasureAxis> = {
+	error_consistency: { axis: "Error consistency: Cohen's kappa (unitless, -1 to 1) →", references: [{ at: 0, label: 'chance' }, { at: 1, label: 'same errors' }] },
+	curve_correlation: { axis: 'Decision-curve correlation: Pearson r (unitless, -1 to 1) →', references: [{ at: 0, label: 'unrelated' }, { at: 1, label: 'same shape' }] },
+	alignment: { axis: "Feature alignment: Spearman's rho / human ceiling (unitless) →", references: [{ at: 0, label: 'unrelated' }, { at: 1, label: 'human ceiling' }] }
+};
+
+/**
+ * One panel per alignment measure, each with its own axis (label and units) and its reference
+ * lines (chance, ceiling, and `references` such as people against each other): a dot per model
+ * in its colour and marker, with its 95 % interval as an error bar when the row has one, the
+ * value printed at the right. The same models in the same order in every panel.
+ * `markers`: each model's marker by its label (observer-style.ts).
+ */
+export function alignmentFigure(rows: readonly AlignmentPoint[], options: { markers: Readonly<Record<string, Marker>>; references?: Readonly<Record<string, { at: number; label: string }[]>> }): SVGSVGElement {
 	const models = [...new Set(rows.map((r) => r.model))];
-	const colours = models.map((m) => rows.find((r) => r.model === m)!.colour);
 	const measures = [...new Set(rows.map((r) => r.measure))];
-	const label = (r: AlignmentRow) => r.value.toFixed(3);
-	return asSvg(
-		Plot.plot({
-			width: WIDTH,
-			height: 50 + models.length * (measures.length * 26 + 16),
-			marginLeft: 140,
-			marginRight: 230,
-			x: { label: 'Score →', grid: true, domain: [Math.min(0, ...rows.map((r) => r.value)) - 0.1, Math.max(1, ...rows.map((r) => r.value)) + 0.15] },
-			y: { label: null, domain: measures },
-			fy: { label: null, domain: models, axis: 'right' },
-			color: { domain: models, range: colours },
-			marks: [
-				Plot.barX(rows, { y: 'measure', x: 'value', fy: 'model', fill: 'model' }),
-				Plot.ruleX([0]),
-				Plot.text(rows.filter((r) => r.value >= 0), { y: 'measure', x: 'value', fy: 'model', text: label, dx: 4, textAnchor: 'start' }),
-				Plot.text(rows.filter((r) => r.value < 0), { y: 'measure', x: () => 0, fy: 'model', text: label, dx: 4, textAnchor: 'start' }) // right of zero, clear of the axis
-			]
-		})
-	);
+	const panels = measures.map((measure) => {
+		const metric = METRICS.find((m) => m.label === measure);
+		const axis = (metric && MEASURE_AXES[metric.id]) ?? { axis: `${measure} →`, references: [] };
+		const references = [...axis.references, ...((metric && options.references?.[metric.id]) ?? [])];
+		const data = rows.filter((r) => r.measure === measure).map((r) => ({ ...r, marker: options.markers[r.model] ?? 'square' }));
+		const values = [...data.flatMap((r) => (hasInterval(r) ? [r.value, r.ci_low, r.ci_high] : [r.value])), ...references.map((r) => r.at)];
+		const low = Math.min(...values), high = Math.max(...values);
+		const pad = Math.max(0.05, (high - low) * 0.06);
+		const panel = asSvg(
+			Plot.plot({
+				width: WIDTH,
+				height: 72 + models.length * 20,
+				marginTop: 22,
+				marginLeft: 190,
+				marginRight: 70,
+				marginBottom: 40,
+				x: { label: axis.axis, domain: [low - pad, high + pad], grid: true },
+				y: { label: null, domain: models },
+				marks: [
+					Plot.ruleX(references, { x: 'at', stroke: '#888', strokeDasharray: '4,3' }),
+					Plot.text(references, { x: 'at', text: 'label', frameAnchor: 'top', dy: -12, fill: '#555' }),
+					Plot.ruleY(data.filter(hasInterval), { y: 'model', x1: 'ci_low', x2: 'ci_high', stroke: 'colour', strokeWidth: 1.5, ariaLabel: 'interval' }),
+					Plot.tickX(data.filter(hasInterval), { y: 'model', x: 'ci_low', stroke: 'colour', insetTop: 5, insetBottom: 5 }),
+					Plot.tickX(data.filter(hasInterval), { y: 'model', x: 'ci_high', stroke: 'colour', insetTop: 5, insetBottom: 5 }),
+					Plot.dot(data, { y: 'model', x: 'value', fill: 'colour', stroke: 'colour', symbol: 'marker', r: 4.5 }),
+					Plot.text(data, { y: 'model', text: (r: AlignmentPoint) => r.value.toFixed(3), frameAnchor: 'right', dx: 8, textAnchor: 'start' })
+				]
+			})
+		);
+		return { panel, measure: metric?.id ?? measure };
+	});
+	return stackPanels(panels);
+}
+
+/**
+ * Panels (Plot <svg>s) one under another in one <svg>: each becomes a <g data-measure> holding
+ * its attributes (Plot's class, font and fill) and children, moved down by the panels above.
+ */
+function stackPanels(panels: { panel: SVGSVGElement; measure: string }[]): SVGSVGElement {
+	const root = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+	let top = 0;
+	for (const { panel, measure } of panels) {
+		const group = document.createElementNS('http://www.w3.org/2000/svg', 'g');
+		for (const attribute of ['class', 'fill', 'font-family', 'font-size', 'text-anchor']) {
+			const value = panel.getAttribute(attribute);
+			if (value !== null) group.setAttribute(attribute, value);
+		}
+		group.setAttribute('transform', `translate(0,${top})`);
+		group.setAttribute('data-measure', measure);
+		group.append(...panel.childNodes);
+		root.append(group);
+		top += Number(panel.getAttribute('height'));
+	}
+	root.setAttribute('width', String(WIDTH));
+	root.setAttribute('height', String(top));
+	root.setAttribute('viewBox', `0 0 ${WIDTH} ${top}`);
+	return asSvg(root);
 }
 
 /**

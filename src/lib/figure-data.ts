@@ -1,0 +1,92 @@
+/**
+ * The data behind each dashboard figure, as rows (the CSV of a figure-and-data bundle) and as the
+ * counts a figure states (n per level). Pure: no DOM, so the same rows are tested in Node.
+ */
+import Papa from 'papaparse';
+import { normalizedCurve, type AlignmentRow, type DecisionReport, type ObserverStyle } from '$analysis/index.js';
+import { revealPercent } from '$stimuli/levels.js';
+
+/** People and trials at one reveal level. */
+export interface LevelCount {
+	reveal: number;
+	/** Included people with at least one counted trial at this level. */
+	people: number;
+	/** Their counted trials there (under timeouts 'drop', the answered ones). */
+	trials: number;
+}
+
+/** Per level: the included people who have trials there and how many trials they have (report.observers[id].n). */
+export function peoplePerLevel(report: DecisionReport): LevelCount[] {
+	return report.levels.map((reveal, l) => {
+		const counts = report.humans.included.map((id) => report.observers[id]?.n[l] ?? 0);
+		return { reveal, people: counts.filter((n) => n > 0).length, trials: counts.reduce((a, b) => a + b, 0) };
+	});
+}
+
+/** "1 %: 4 people, 36 trials; 2 %: ..." */
+export const levelCountsText = (counts: readonly LevelCount[]) => counts.map((c) => `${revealPercent(c.reveal)}: ${c.people} people, ${c.trials} trials`).join('; ');
+
+export type CsvValue = string | number | boolean | null;
+export type CsvRow = Record<string, CsvValue>;
+
+/** One row per drawn point of the decision-curve figure. */
+export interface CurveRow extends CsvRow {
+	/** person: one included person's curve (thin line); people_mean: their mean (with the band); model. */
+	series: 'person' | 'people_mean' | 'model';
+	observer: string;
+	label: string;
+	reveal: number;
+	reveal_percent: string;
+	accuracy: number | null;
+	normalized: number | null;
+	/** Trials counted at this level (for the mean: over the included people). */
+	trials: number;
+	/** For the mean only: the 95 % bootstrap interval of the accuracy (null otherwise). */
+	ci_low: number | null;
+	ci_high: number | null;
+}
+
+/** Every curve of the decision-curve figure, level by level: each included person, their mean, each model. */
+export function decisionCurveRows(report: DecisionReport, options: { humanLabel: string; styles: Readonly<Record<string, ObserverStyle>> }): CurveRow[] {
+	const rows: CurveRow[] = [];
+	const counts = peoplePerLevel(report);
+	const point = (series: CurveRow['series'], observer: string, label: string, l: number, accuracy: number | null, normalized: number | null, trials: number, ci: [number | null, number | null] = [null, null]): CurveRow => ({
+		series, observer, label, reveal: report.levels[l]!, reveal_percent: revealPercent(report.levels[l]!), accuracy, normalized, trials, ci_low: ci[0], ci_high: ci[1]
+	});
+	for (const id of report.humans.included) {
+		const o = report.observers[id]!;
+		const normalized = normalizedCurve(o.accuracy, report.levels);
+		o.accuracy.forEach((a, l) => a !== null && rows.push(point('person', id, id, l, a, normalized[l] ?? null, o.n[l]!)));
+	}
+	const curve = report.human_curve;
+	curve.accuracy.forEach((a, l) => a !== null && rows.push(point('people_mean', 'people', options.humanLabel, l, a, curve.normalized[l] ?? null, counts[l]!.trials, [curve.ci_low[l] ?? null, curve.ci_high[l] ?? null])));
+	for (const [id, model] of Object.entries(report.models)) {
+		const n = report.observers[id]?.n ?? [];
+		model.accuracy.forEach((a, l) => a !== null && rows.push(point('model', id, options.styles[id]?.label ?? id, l, a, model.normalized[l] ?? null, n[l] ?? 0)));
+	}
+	return rows;
+}
+
+/** An alignment row with its 95 % interval when it has one (`ci_low` / `ci_high` null or absent: no interval). */
+export type AlignmentPoint = AlignmentRow & { ci_low?: number | null; ci_high?: number | null };
+
+export const hasInterval = (r: AlignmentPoint): r is AlignmentPoint & { ci_low: number; ci_high: number } => typeof r.ci_low === 'number' && typeof r.ci_high === 'number';
+
+/** The alignment figure's data: one row per model and measure, with the interval (empty when none). */
+export const alignmentCsvRows = (rows: readonly AlignmentPoint[]): CsvRow[] =>
+	rows.map((r) => ({ model: r.model, measure: r.measure, value: r.value, ci_low: r.ci_low ?? null, ci_high: r.ci_high ?? null, colour: r.colour }));
+
+/** A number as a CSV shows it: 6 significant digits, no binary noise (0.30000000000000004 -> 0.3). */
+const cell = (value: CsvValue) => (typeof value === 'number' && Number.isFinite(value) ? +value.toPrecision(6) : value);
+
+/** Rows as CSV, columns in the first row's key order (plus any later key), one header line. */
+export function rowsToCsv(rows: readonly CsvRow[]): string {
+	const fields = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+	return Papa.unparse({ fields, data: rows.map((r) => fields.map((f) => cell(r[f] ?? null))) }, { newline: '\n' }) + '\n';
+}
+
+/** Options as one line: "timeouts = drop; exclusion threshold = 0.5". Keys with underscores read as words. */
+export const optionsText = (options: Readonly<Record<string, CsvValue>>) =>
+	Object.entries(options)
+		.map(([key, value]) => `${key.replaceAll('_', ' ')} = ${value === null ? 'none' : String(value)}`)
+		.join('; ');
