@@ -201,11 +201,11 @@ test.describe.serial('results', () => {
 			await download.saveAs(path);
 			return { name: download.suggestedFilename(), bytes: readFileSync(path) };
 		};
-		const svg = await save(() => curves.getByRole('button', { name: 'SVG' }).click(), 'curves.svg');
+		const svg = await save(() => curves.getByRole('button', { name: 'SVG', exact: true }).click(), 'curves.svg');
 		expect(svg.name).toBe(`${SLUG}-decision-curves.svg`);
 		expect(svg.bytes.toString('utf8')).toMatch(/^<\?xml[^>]*>\s*<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
 		expect(svg.bytes.toString('utf8')).toContain('Test sessions (not people)');
-		const png = await save(() => curves.getByRole('button', { name: 'PNG' }).click(), 'curves.png');
+		const png = await save(() => curves.getByRole('button', { name: 'PNG', exact: true }).click(), 'curves.png');
 		expect([...png.bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 		expect(png.bytes.length).toBeGreaterThan(5000);
 

@@ -9,7 +9,7 @@ import { revealPercent, revealTicks } from '$stimuli/levels.js';
 import * as Plot from '@observablehq/plot';
 import type { DecisionReport, Marker, Metric, ObserverStyle, ParetoPoint } from '$analysis/index.js';
 import { HUMAN_STYLE, METRICS, normalizedCurve, paretoFront } from '$analysis/index.js';
-import { appendLegend, type LegendEntry } from './figure-legend.js';
+import { appendLegend, canvasMeasure, fitLabel, type LegendEntry } from './figure-legend.js';
 import { hasInterval, peoplePerLevel, type AlignmentPoint } from './figure-data.js';
 
 const WIDTH = 720;
@@ -67,14 +67,14 @@ export function decisionCurveFigure(report: DecisionReport, options: { normalize
 			symbol: { domain: series.map((s) => s.label), range: series.map((s) => s.marker) },
 			marks: [
 				Plot.ruleY([options.normalized ? 0 : 0.5], { stroke: '#999', strokeDasharray: '4,3' }),
-				Plot.areaY(band, { x: 'reveal', y1: 'low', y2: 'high', fill: HUMAN_STYLE.colour, fillOpacity: 0.15, ariaLabel: 'people band' }),
-				Plot.lineY(people, { x: 'reveal', y: 'value', z: 'observer', stroke: HUMAN_STYLE.colour, strokeOpacity: 0.3, strokeWidth: 0.8, ariaLabel: 'person curve' }),
-				Plot.lineY(mean, { x: 'reveal', y: 'value', stroke: 'observer', strokeWidth: 2.5, ariaLabel: 'people mean' }),
-				Plot.lineY(models, { x: 'reveal', y: 'value', stroke: 'observer', z: 'observer', strokeWidth: 1.8, ariaLabel: 'model curve' }),
+				Plot.areaY(band, { x: 'reveal', y1: 'low', y2: 'high', fill: HUMAN_STYLE.colour, fillOpacity: 0.15, className: 'people-band' }),
+				Plot.lineY(people, { x: 'reveal', y: 'value', z: 'observer', stroke: HUMAN_STYLE.colour, strokeOpacity: 0.3, strokeWidth: 0.8, className: 'person-curve' }),
+				Plot.lineY(mean, { x: 'reveal', y: 'value', stroke: 'observer', strokeWidth: 2.5, className: 'people-mean' }),
+				Plot.lineY(models, { x: 'reveal', y: 'value', stroke: 'observer', z: 'observer', strokeWidth: 1.8, className: 'model-curve' }),
 				Plot.dot([...mean, ...models], { x: 'reveal', y: 'value', stroke: 'observer', fill: 'observer', symbol: 'observer', r: 3.5 }),
 				// per-level n under the reveal ticks: people / trials
-				Plot.text(counts, { x: 'reveal', text: (c: (typeof counts)[number]) => `${c.people} / ${c.trials}`, frameAnchor: 'bottom', dy: 30, fill: '#555', ariaLabel: 'level n' }),
-				Plot.text(['people / trials'], { frameAnchor: 'bottom-left', dx: -8, dy: 30, textAnchor: 'end', fill: '#555' })
+				Plot.text(counts, { x: 'reveal', text: (c: (typeof counts)[number]) => `${c.people} / ${c.trials}`, frameAnchor: 'bottom', dy: 30, fill: '#555', className: 'level-n' }),
+				Plot.text(['people / trials'], { frameAnchor: 'bottom-left', dx: 4 - margin.left, dy: 30, textAnchor: 'start', fill: '#555' })
 			]
 		})
 	);
@@ -114,6 +114,10 @@ const MEASURE_AXES: Record<string, MeasureAxis> = {
 export function alignmentFigure(rows: readonly AlignmentPoint[], options: { markers: Readonly<Record<string, Marker>>; references?: Readonly<Record<string, { at: number; label: string }[]>> }): SVGSVGElement {
 	const models = [...new Set(rows.map((r) => r.model))];
 	const measures = [...new Set(rows.map((r) => r.measure))];
+	// room for the model names (Plot's 10 px font), at most half the width; longer names end in "…"
+	const measure = canvasMeasure(10);
+	const marginLeft = Math.ceil(Math.min(WIDTH / 2, Math.max(80, ...models.map(measure)) + 14));
+	const modelLabel = (label: string) => fitLabel(label, marginLeft - 14, measure);
 	const panels = measures.map((measure) => {
 		const metric = METRICS.find((m) => m.label === measure);
 		const axis = (metric && MEASURE_AXES[metric.id]) ?? { axis: `${measure} →`, references: [] };
@@ -127,15 +131,15 @@ export function alignmentFigure(rows: readonly AlignmentPoint[], options: { mark
 				width: WIDTH,
 				height: 72 + models.length * 20,
 				marginTop: 22,
-				marginLeft: 190,
+				marginLeft,
 				marginRight: 70,
 				marginBottom: 40,
 				x: { label: axis.axis, domain: [low - pad, high + pad], grid: true },
-				y: { label: null, domain: models },
+				y: { label: null, domain: models, tickFormat: modelLabel },
 				marks: [
 					Plot.ruleX(references, { x: 'at', stroke: '#888', strokeDasharray: '4,3' }),
 					Plot.text(references, { x: 'at', text: 'label', frameAnchor: 'top', dy: -12, fill: '#555' }),
-					Plot.ruleY(data.filter(hasInterval), { y: 'model', x1: 'ci_low', x2: 'ci_high', stroke: 'colour', strokeWidth: 1.5, ariaLabel: 'interval' }),
+					Plot.ruleY(data.filter(hasInterval), { y: 'model', x1: 'ci_low', x2: 'ci_high', stroke: 'colour', strokeWidth: 1.5, className: 'interval' }),
 					Plot.tickX(data.filter(hasInterval), { y: 'model', x: 'ci_low', stroke: 'colour', insetTop: 5, insetBottom: 5 }),
 					Plot.tickX(data.filter(hasInterval), { y: 'model', x: 'ci_high', stroke: 'colour', insetTop: 5, insetBottom: 5 }),
 					Plot.dot(data, { y: 'model', x: 'value', fill: 'colour', stroke: 'colour', symbol: 'marker', r: 4.5 }),
