@@ -2,7 +2,7 @@
  * How each observer is shown, in one table (like model-vs-human's `plotting_definition`): its
  * display name, colour and marker. People have one fixed colour; a model's colour and marker come
  * from its registry id alone, so a model looks the same in every figure (decision curves,
- * alignment bars, pareto, maps) and on every page, whichever other models are shown with it.
+ * alignment panels, pareto, maps, and each legend: swatch line, colour and marker) and on every page, whichever other models are shown with it.
  */
 import type { Observer } from '../stimuli/observer.js';
 
