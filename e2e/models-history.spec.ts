@@ -3,9 +3,12 @@
  * measures the run's own model on each backend (headless Chromium here has WebGPU only on the
  * SwiftShader software adapter, where WASM is much faster); a custom model declared by URL, with
  * a bad field refused in a sentence, runs and its declared top-1 is stored where the pareto plot
- * reads it; the run and its saliency maps are in the history after a reload.
+ * reads it; the run and its saliency maps are in the history after a reload; a run whose page
+ * closed mid-run is marked failed from the history and deleted.
  */
+import { randomUUID } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
+import { ensureModel, startModelRun } from '../src/data/index.js';
 import { LOCAL_RESEARCHER, researcherClient } from './platform.js';
 
 async function signInIfAsked(page: Page) {
@@ -69,6 +72,7 @@ test('a custom model is declared by URL, picked a backend by a probe, run with s
 	expect(runs).toHaveLength(1);
 	const run = runs![0]!;
 	expect(run).toMatchObject({ backend: 'wasm', status: 'done', config: { decision_rule: 'top-1', images: 1, backend_requested: 'auto', backend_choice: { requested: 'auto', chosen: 'wasm', rule: 'probe' } } });
+	console.log(`backend choice: ${run.config.backend_choice.reason}`); // the measured times, for the CI log
 	const timings = run.config.backend_choice.timings as { backend: string; msPerImage: number | null; note: string | null }[];
 	const wasm = timings.find((t) => t.backend === 'wasm')!;
 	const webgpu = timings.find((t) => t.backend === 'webgpu')!;
@@ -82,6 +86,7 @@ test('a custom model is declared by URL, picked a backend by a probe, run with s
 	// after a reload: the run, its settings and its saliency map
 	await page.reload();
 	await signInIfAsked(page);
+	await expect(page.getByTestId('run-form').getByLabel('Custom MobileNet')).toBeVisible(); // its declaration is kept in this browser
 	const past = page.locator(`[data-testid="history-run"][data-run="${run.id}"]`);
 	await expect(past).toHaveAttribute('data-status', 'done');
 	await expect(past.getByTestId('history-backend')).toContainText(/^wasm: WASM: [\d.]+ ms per image vs/);
@@ -89,4 +94,26 @@ test('a custom model is declared by URL, picked a backend by a probe, run with s
 	await expect(past).toContainText('1 stimuli answered of 1, fully revealed only');
 	await past.getByRole('button', { name: 'Show saliency maps' }).click();
 	await expect(past.getByTestId('history-maps').locator('canvas')).toHaveCount(1);
+});
+
+test('a run whose page closed mid-run is marked failed (interrupted) from the history, then deleted', async ({ page }) => {
+	// a run started through the API that never recorded its end, as when the page is closed mid-run
+	const client = await researcherClient();
+	const { data: set } = await client.from('stimulus_sets').select('id').eq('slug', 'demo').single();
+	const id = randomUUID();
+	await ensureModel(client, { id: 'mobilenet-v1-0.25', name: 'MobileNet v1 0.25 (224)', family: 'CNN', imagenet_top1: 0.5, source_url: 'e2e' });
+	await startModelRun(client, { id, modelId: 'mobilenet-v1-0.25', stimulusSetId: set!.id, backend: 'wasm', config: { decision_rule: 'top-1' }, isTest: true });
+
+	await page.goto('/models');
+	await signInIfAsked(page);
+	const stale = page.locator(`[data-testid="history-run"][data-run="${id}"]`);
+	await expect(stale).toHaveAttribute('data-status', 'running');
+	await expect(stale.getByTestId('delete-run')).toHaveCount(0); // only a failed run can be deleted
+	await stale.getByTestId('mark-interrupted').click();
+	await expect(stale).toHaveAttribute('data-status', 'failed');
+	await expect(stale).toContainText('interrupted: no end was recorded');
+	await stale.getByTestId('delete-run').click();
+	await expect(stale).toHaveCount(0);
+	const { data: left } = await client.from('model_runs').select('id').eq('id', id);
+	expect(left).toEqual([]);
 });

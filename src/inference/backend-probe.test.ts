@@ -19,14 +19,14 @@ const missing = !existsSync(MODEL_DIR);
 const koala = rgbFromPng(readFileSync('static/stimuli/photos/koala.png'));
 
 describe('which backends a probe compares', () => {
-	it('probes every available backend but CPU where WASM runs, and says why each other one is left out', () => {
+	it('probes every available backend but CPU where WASM runs, processor first, and says why each other one is left out', () => {
 		const { candidates, skipped } = probeCandidates([
 			{ name: 'webgpu', available: true, reason: null },
 			{ name: 'webgl', available: false, reason: 'failed to initialize' },
 			{ name: 'wasm', available: true, reason: null },
 			{ name: 'cpu', available: true, reason: null }
 		]);
-		expect(candidates).toEqual(['webgpu', 'wasm']);
+		expect(candidates).toEqual(['wasm', 'webgpu']); // the processor's first: a late GPU backend cannot slow its measurement
 		expect(skipped).toEqual([
 			{ backend: 'webgl', msPerImage: null, note: 'unavailable (failed to initialize)' },
 			{ backend: 'cpu', msPerImage: null, note: 'not probed: WASM runs on the same processor and is faster' }

@@ -107,7 +107,13 @@ export interface ProbeSubject<M> {
 	dispose(model: M): void;
 }
 
-/** The request and the statuses -> the backends to probe: the available ones, but never CPU where WASM runs (same processor, WASM's SIMD kernels are always faster: 16x here, measured). */
+/**
+ * The statuses -> the backends to probe, in the order to probe them: the available ones, but never
+ * CPU where WASM runs (same processor, WASM's SIMD kernels are always faster: 16x here, measured),
+ * from the processor-side backends to the GPU ones. A backend that is late keeps working in the
+ * background (TF.js work cannot be cancelled), and a software GPU adapter (SwiftShader) works on
+ * the processor: probed last, it cannot slow the others' measurement.
+ */
 export function probeCandidates(statuses: readonly BackendStatus[]): { candidates: BackendName[]; skipped: BackendTiming[] } {
 	const available = new Set(statuses.filter((s) => s.available).map((s) => s.name));
 	const candidates: BackendName[] = [];
@@ -117,7 +123,7 @@ export function probeCandidates(statuses: readonly BackendStatus[]): { candidate
 		else if (s.name === 'cpu' && available.has('wasm')) skipped.push({ backend: 'cpu', msPerImage: null, note: 'not probed: WASM runs on the same processor and is faster' });
 		else candidates.push(s.name);
 	}
-	return { candidates, skipped };
+	return { candidates: candidates.reverse(), skipped };
 }
 
 const milliseconds = (ms: number) => `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
