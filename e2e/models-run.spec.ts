@@ -88,19 +88,43 @@ test('a run can be cancelled, and what ran is kept', async ({ page }) => {
 	expect(runs!.at(-1)!.n_stimuli).toBeLessThan(93);
 });
 
-test('a model URL that does not load gets a clear message', async ({ page }) => {
+test('a model URL that does not load gets a clear message, is stored as failed, and can be deleted', async ({ page }) => {
+	test.setTimeout(120_000);
 	await signIn(page);
-	await page.getByLabel('Model URL').fill('https://example.org/not-a-model/');
-	await page.getByRole('button', { name: 'Add model by URL' }).click();
-	await expect(page.getByTestId('models-error')).toContainText('must point to its model.json');
-	await page.getByLabel('Model URL').fill('/model-files/no-such-model/model.json');
-	await page.getByRole('button', { name: 'Add model by URL' }).click();
+	const custom = page.getByTestId('custom-model');
+	await custom.getByText('Add a model by URL').click();
+	await custom.getByLabel('Model URL').fill('https://example.org/not-a-model/');
+	await custom.getByLabel('Model id').fill('no-such-model');
+	await custom.getByLabel('Name').fill('No such model');
+	await custom.getByLabel('ImageNet top-1').fill('0.7');
+	await custom.getByRole('button', { name: 'Add model' }).click();
+	await expect(page.getByTestId('custom-model-error')).toHaveText('The custom model: Model URL must point to a model.json or a .tflite file (got "https://example.org/not-a-model/")');
+	await custom.getByLabel('Model URL').fill('/model-files/no-such-model/model.json');
+	await custom.getByRole('button', { name: 'Add model' }).click();
+	await expect(page.getByTestId('custom-model-error')).toBeHidden();
 	const form = page.getByTestId('run-form');
 	for (const box of await form.getByRole('checkbox').all()) if (await box.isChecked()) await box.uncheck();
-	await form.getByLabel('/model-files/no-such-model/model.json').check();
-	await form.getByLabel('Backend').selectOption('cpu');
+	await form.getByLabel('No such model').check();
+	await form.getByLabel('Backend').selectOption('wasm');
+	await form.getByLabel('At most this many stimuli').fill('1');
 	await page.getByRole('button', { name: 'Run' }).click();
-	await expect(page.getByTestId('models-error')).toContainText('could not load custom-no-such-model', { timeout: 60_000 });
+	await expect(page.getByTestId('models-error')).toContainText('could not load no-such-model', { timeout: 60_000 });
+
+	// stored as failed, with its reason, in the run history; its owner deletes it
+	const failed = page.locator('[data-testid="history-run"][data-model="no-such-model"]');
+	await expect(failed).toHaveAttribute('data-status', 'failed');
+	await expect(failed).toContainText('could not load no-such-model');
+	const client = await researcherClient();
+	const { data: before } = await client.from('model_runs').select('id, status, backend, error').eq('model_id', 'no-such-model');
+	expect(before).toHaveLength(1);
+	expect(before![0]).toMatchObject({ status: 'failed', backend: 'wasm' });
+	expect(before![0].error).toContain('could not load no-such-model');
+	await failed.getByTestId('delete-run').click();
+	await expect(failed).toHaveCount(0);
+	const { data: after } = await client.from('model_runs').select('id').eq('model_id', 'no-such-model');
+	expect(after).toEqual([]);
+	// a finished run offers no delete (the database refuses it too: supabase/tests/043-model-run-history.test.sql)
+	await expect(page.locator('[data-testid="history-run"][data-status="done"] [data-testid="delete-run"]')).toHaveCount(0);
 });
 
 test('WebGPU agrees with the CPU backend on a small network and input', async ({ page }) => {

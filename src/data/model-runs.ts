@@ -60,8 +60,10 @@ export async function recordModelResults(client: PlatformClient, runId: string, 
 	await query(client.from('model_results').upsert(results.map((r) => ({ ...r, run_id: runId })), { onConflict: 'id', ignoreDuplicates: true }));
 }
 
-export async function finishModelRun(client: PlatformClient, runId: string, outcome: 'done' | 'cancelled' | 'failed', stimuli: number): Promise<void> {
-	await query(client.from('model_runs').update({ status: outcome, n_stimuli: stimuli, finished_at: new Date().toISOString() }).eq('id', runId));
+/** Ends a run; a failed one says why (`error`, the sentence the page showed; at most 2000 characters, as the table holds). */
+export async function finishModelRun(client: PlatformClient, runId: string, outcome: 'done' | 'cancelled' | 'failed', stimuli: number, error?: string): Promise<void> {
+	const why = outcome === 'failed' && error ? { error: error.slice(0, 2000) } : {};
+	await query(client.from('model_runs').update({ status: outcome, n_stimuli: stimuli, finished_at: new Date().toISOString(), ...why }).eq('id', runId));
 }
 
 export interface ModelRunSummary {
@@ -89,4 +91,41 @@ export async function setStimuli(client: PlatformClient, setId: string): Promise
 	]);
 	const category = new Map(images.map((i) => [i.image_id, i.category]));
 	return stimuli.map((s) => ({ ...s, category: category.get(s.image_id)! }));
+}
+
+/** A past run as the models page's history shows it: its settings (config: levels, images, batch size, saliency, decision_rule, backend_choice) and how it ended. */
+export interface ModelRunRecord {
+	id: string;
+	model_id: string;
+	stimulus_set_id: string;
+	backend: string;
+	status: ModelRunSummary['status'];
+	n_stimuli: number;
+	config: Record<string, unknown>;
+	is_test: boolean;
+	started_at: string;
+	finished_at: string | null;
+	/** Why a failed run failed; null otherwise. */
+	error: string | null;
+}
+
+/** The caller's own runs (row-level security), newest first. */
+export function modelRunHistory(client: PlatformClient): Promise<ModelRunRecord[]> {
+	return allRows<ModelRunRecord>((from, to) =>
+		client
+			.from('model_runs')
+			.select('id, model_id, stimulus_set_id, backend, status, n_stimuli, config, is_test, started_at, finished_at, error')
+			.order('started_at', { ascending: false })
+			.order('id')
+			.range(from, to)
+	);
+}
+
+/** A run that may not be deleted: only its owner deletes it, and only when it failed. */
+export class RunNotDeletedError extends Error {}
+
+/** Deletes a failed run of the caller's, with its results and the saliency maps it stored (supabase/migrations/20261201040000_model_run_history.sql). */
+export async function deleteFailedModelRun(client: PlatformClient, runId: string): Promise<void> {
+	const deleted = await query<{ id: string }[]>(client.from('model_runs').delete().eq('id', runId).eq('status', 'failed').select('id'));
+	if (deleted.length === 0) throw new RunNotDeletedError(`run ${runId} was not deleted: only a failed run of your own can be deleted (finished and cancelled runs are data the analysis reads)`);
 }

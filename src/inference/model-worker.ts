@@ -10,7 +10,7 @@ import { fetchUrlVerified } from '../stimuli/load.js';
 import { rgbFromPng } from '../stimuli/png.js';
 import { taskOf } from '../stimuli/task.js';
 import type { BackendName } from './backends.js';
-import { useBrowserBackend } from './browser-backends.js';
+import { browserBackendStatuses, chooseBrowserBackend } from './browser-backends.js';
 import { loadClassifier } from './classifier.js';
 import type { ModelEntry } from './registry.js';
 import { runModel, RunCancelled, type StimulusJob } from './run.js';
@@ -18,20 +18,31 @@ import type { WorkerRequest, WorkerMessage } from './worker-protocol.js';
 
 const post = (message: WorkerMessage, transfer: Transferable[] = []) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(message, transfer);
 let controller: AbortController | null = null;
+/** The backend the worker was using (for a failed run's record). */
+let inUse: string | null = null;
 
 async function run(request: Extract<WorkerRequest, { type: 'run' }>) {
 	controller = new AbortController();
-	console.log('model worker: selecting backend', request.backend);
-	const backend = await useBrowserBackend(request.backend as BackendName | 'auto');
-	post({ type: 'backend', backend });
-	console.log('model worker: loading', request.modelUrl);
-	const classifier = await loadClassifier(request.entry as ModelEntry, request.modelUrl);
+	const jobs: StimulusJob[] = request.jobs.map((job) => ({ ...job, load: async () => rgbFromPng(await fetchUrlVerified(job.url, job.sha256)) }));
+	// the probe (backend 'auto') times this model on the run's first image
+	const first = jobs[0] ? await jobs[0].load() : null;
+	console.log('model worker: choosing backend', request.backend, 'for', request.modelUrl);
+	inUse = null;
+	const { choice, model: classifier } = await chooseBrowserBackend(request.backend as BackendName | 'auto', {
+		load: () => {
+			inUse = tf.getBackend();
+			return loadClassifier(request.entry as ModelEntry, request.modelUrl);
+		},
+		infer: (c) => (first ? c.classify([first]) : Promise.resolve()),
+		dispose: (c) => c.dispose()
+	});
+	inUse = choice.chosen;
+	post({ type: 'backend', backend: choice.chosen, choice });
+	const backend = choice.chosen;
 	try {
-		const jobs: StimulusJob[] = request.jobs.map((job) => ({ ...job, load: async () => rgbFromPng(await fetchUrlVerified(job.url, job.sha256)) }));
-		if (request.warmUp && jobs[0]) {
-			const image = await jobs[0].load();
-			await classifier.classify([image]);
-			if (request.saliency) await classifier.saliency(image, jobs[0].imagenet_classes);
+		if (request.warmUp && jobs[0] && first) {
+			await classifier.classify([first]);
+			if (request.saliency) await classifier.saliency(first, jobs[0].imagenet_classes);
 		}
 		post({ type: 'ready' });
 		const tensorsBefore = tf.memory().numTensors;
@@ -59,5 +70,6 @@ async function run(request: Extract<WorkerRequest, { type: 'run' }>) {
 self.onmessage = (event: MessageEvent<WorkerRequest>) => {
 	const request = event.data;
 	if (request.type === 'cancel') controller?.abort();
-	else if (request.type === 'run') run(request).catch((error: Error) => post({ type: 'error', message: error.message }));
+	else if (request.type === 'run') run(request).catch((error: Error) => post({ type: 'error', message: error.message, backend: inUse }));
+	else if (request.type === 'backends') browserBackendStatuses().then((statuses) => post({ type: 'backends', statuses }), (error: Error) => post({ type: 'error', message: error.message, backend: null }));
 };

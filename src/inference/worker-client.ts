@@ -1,6 +1,7 @@
 /**
  * Runs a model in the model worker from a page: returns a handle with the outcome and cancel().
  */
+import type { BackendChoice, BackendStatus } from './backends.js';
 import type { LoadedStimulusSet } from '../stimuli/load.js';
 import type { StimulusRecord } from '../stimuli/manifest.js';
 import { BROWSER_STORE, type ModelEntry } from './registry.js';
@@ -35,11 +36,19 @@ export function workerJobs(set: LoadedStimulusSet, stimuli: readonly StimulusRec
 }
 
 export interface WorkerRunHandlers {
-	onBackend?: (backend: string) => void;
+	/** The backend chosen for the run, and why. */
+	onBackend?: (backend: string, choice: BackendChoice) => void;
 	/** The worker has loaded the model (and warmed it up, when asked): timing starts here. */
 	onReady?: () => void;
 	onProgress?: (progress: RunProgress & { tensors: number }) => void;
 	onBatch?: (trials: ModelTrial[]) => Promise<void> | void;
+}
+
+/** A run that failed in the worker; `backend` is the one in use then (null before any was set up). */
+export class WorkerRunError extends Error {
+	constructor(message: string, readonly backend: string | null) {
+		super(message);
+	}
 }
 
 export interface WorkerRun {
@@ -58,7 +67,7 @@ export function runInWorker(request: Extract<WorkerRequest, { type: 'run' }>, ha
 			switch (message.type) {
 				case 'backend':
 					backend = message.backend;
-					handlers.onBackend?.(message.backend);
+					handlers.onBackend?.(message.backend, message.choice);
 					break;
 				case 'ready':
 					handlers.onReady?.();
@@ -76,7 +85,7 @@ export function runInWorker(request: Extract<WorkerRequest, { type: 'run' }>, ha
 					break;
 				case 'error':
 					worker.terminate();
-					reject(new Error(message.message));
+					reject(new WorkerRunError(message.message, message.backend));
 			}
 		};
 		worker.onerror = (event) => {
@@ -86,4 +95,17 @@ export function runInWorker(request: Extract<WorkerRequest, { type: 'run' }>, ha
 	});
 	worker.postMessage(request);
 	return { finished, cancel: () => worker.postMessage({ type: 'cancel' } satisfies WorkerRequest) };
+}
+
+/** The backends the model worker can run, as it reports them (the same setup as its runs: WASM's files, WebGPU). */
+export function workerBackends(): Promise<BackendStatus[]> {
+	const worker = new Worker(new URL('./model-worker.ts', import.meta.url), { type: 'module' });
+	return new Promise<BackendStatus[]>((resolve, reject) => {
+		worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
+			if (event.data.type === 'backends') resolve(event.data.statuses);
+			else if (event.data.type === 'error') reject(new Error(event.data.message));
+		};
+		worker.onerror = (event) => reject(new Error(event.message || 'the model worker failed'));
+		worker.postMessage({ type: 'backends' } satisfies WorkerRequest);
+	}).finally(() => worker.terminate());
 }

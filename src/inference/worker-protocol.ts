@@ -1,5 +1,6 @@
 /** Messages between a page and the model worker. */
 import type { DecisionRule, TaskId } from '../stimuli/task.js';
+import type { BackendChoice, BackendStatus } from './backends.js';
 import type { ModelEntry } from './registry.js';
 import type { ModelTrial, RunProgress, StimulusJob } from './run.js';
 
@@ -22,13 +23,18 @@ export type WorkerRequest =
 			/** Run the first job once, unrecorded, before starting (for benchmarks: first calls compile shaders and kernels). */
 			warmUp?: boolean;
 		}
-	| { type: 'cancel' };
+	| { type: 'cancel' }
+	/** Which backends this worker can run (the page's list shows what the runs really have). */
+	| { type: 'backends' };
 
 export type WorkerMessage =
-	| { type: 'backend'; backend: string }
+	/** The backend chosen, and why (a measured probe, or by hand). */
+	| { type: 'backend'; backend: string; choice: BackendChoice }
+	| { type: 'backends'; statuses: BackendStatus[] }
 	| { type: 'ready' }
 	| ({ type: 'progress'; tensors: number } & RunProgress)
 	| { type: 'batch'; trials: ModelTrial[] }
 	| { type: 'done'; backend: string }
 	| { type: 'cancelled'; done: number }
-	| { type: 'error'; message: string };
+	/** `backend`: the backend in use when it failed (null before any was set up). */
+	| { type: 'error'; message: string; backend: string | null };
