@@ -44,7 +44,7 @@ describe('decision report on a hand-worked case', () => {
 
 	it('excludes people at or below chance on whole images, and says why', () => {
 		expect(report.humans.included).toEqual(['h1', 'h2', 'h4']);
-		expect(report.humans.excluded).toEqual([{ id: 'h3', full_reveal_accuracy: 0.5, reason: 'accuracy on fully revealed images 0.500 is at most 0.5' }]);
+		expect(report.humans.excluded).toEqual([{ id: 'h3', full_reveal_accuracy: 0.5, full_reveal_trials: 2, reason: 'accuracy on fully revealed images 0.500 is at most 0.5 (2 fully revealed trials)' }]);
 		expect(decisionReport(HAND, { bootstrap: 0, exclusionThreshold: 0.4, timeouts: 'wrong' }).humans.excluded).toEqual([]);
 	});
 
@@ -87,7 +87,7 @@ describe('decision report on a hand-worked case', () => {
 	});
 
 	it('records every choice it was made with, and counts the trials with no answer', () => {
-		expect(report.options).toEqual({ timeouts: 'wrong', exclusion_threshold: 0.5, bootstrap: 200, seed: 7 });
+		expect(report.options).toEqual({ timeouts: 'wrong', exclusion_threshold: 0.5, bootstrap: 200, seed: 7, min_full_reveal_trials: 10 });
 		expect(report.no_answer_trials).toBe(1);
 	});
 
@@ -165,7 +165,7 @@ describe('the pieces', () => {
 		expect(fullRevealIndex([0.1, 0.5])).toBeNull();
 		expect(normalizedCurve([0.75, 1], [0.1, 0.5])).toEqual([null, null]);
 		const partial = decisionReport([trial('h1', 'a', 0.5, false), trial('m', 'a', 0.5, true)], { bootstrap: 0 });
-		expect(partial.humans).toEqual({ included: ['h1'], excluded: [] });
+		expect(partial.humans).toEqual({ included: ['h1'], excluded: [], full_reveal_trials: { h1: 0 }, few_full_reveal: ['h1'] });
 		expect(partial.models.m!.normalized).toEqual([null]);
 	});
 

@@ -26,7 +26,7 @@ describe('study summaries', () => {
 		];
 		expect(sessionOverview(sessions, report, false)).toEqual({
 			sessions: 2, completed: 1, inProgress: 1, testSessions: 1, included: 1,
-			excluded: [{ observer: 'test:human:b', reason: 'accuracy on fully revealed images 0.000 is at most 0.5', test: true }]
+			excluded: [{ observer: 'test:human:b', reason: 'accuracy on fully revealed images 0.000 is at most 0.5 (2 fully revealed trials)', test: true }]
 		});
 		expect(sessionOverview(sessions, null, true)).toMatchObject({ sessions: 3, completed: 2, included: 0, excluded: [] });
 	});
@@ -57,8 +57,8 @@ describe('study summaries', () => {
 		const document = (options: { timeouts?: 'drop' | 'wrong' }, withReport: boolean) =>
 			resultsDocument({ study: 's', generatedAt: new Date(0), includeTest: false, options, report: withReport ? report : null, features: {}, summaries: [] });
 		// the report's own record (bootstrap 0 above), or the defaults with the page's choice before there is a report
-		expect(document({}, true).options).toEqual({ timeouts: 'drop', exclusion_threshold: 0.5, bootstrap: 0, seed: 1 });
-		expect(document({ timeouts: 'wrong' }, false).options).toEqual({ timeouts: 'wrong', exclusion_threshold: 0.5, bootstrap: 1000, seed: 1 });
+		expect(document({}, true).options).toEqual({ timeouts: 'drop', exclusion_threshold: 0.5, bootstrap: 0, seed: 1, min_full_reveal_trials: 10 });
+		expect(document({ timeouts: 'wrong' }, false).options).toEqual({ timeouts: 'wrong', exclusion_threshold: 0.5, bootstrap: 1000, seed: 1, min_full_reveal_trials: 10 });
 	});
 });
 
