@@ -67,11 +67,16 @@ describe('analyze decision', () => {
 		// difference 0.5. (Pooled over levels, as before issue #14, the kappa was 0.) The human
 		// normalized curve [1, 1] is constant, so the curve correlation is undefined (null); the mean
 		// absolute difference of the curves is (|-1 - 1| + |1 - 1|) / 2 = 1.
-		expect(report.models.resnet).toEqual({
+		expect(report.models.resnet).toMatchObject({
 			accuracy: [0, 1], normalized: [-1, 1],
 			error_consistency: 0.5, observed_consistency: 0.5, accuracy_difference: 0.5, curve_correlation: null, curve_difference: 1,
-			error_consistency_by_level: [0, 1]
+			error_consistency_by_level: [0, 1],
+			// each level holds one category only: no balanced accuracy or d' (signal-detection.ts)
+			balanced: [null, null], dprime: [null, null]
 		});
+		// resampling the two images: {cat, cat} gives kappa 0 (level 0.5 only), {car, car} 1, {cat, car}
+		// 0.5, so the 50 seeded resamples span 0..1 (bootstrap.ts)
+		expect(report.models.resnet.ci.error_consistency).toEqual({ ci_low: 0, ci_high: 1 });
 		expect(report.human_baseline).toEqual({ error_consistency: null, observed_consistency: null, accuracy_difference: null, error_consistency_by_level: [null, null], pairs: 0 });
 
 		// by default a trial with no answer is left out (p2's at 0.5), and the options say so

@@ -250,3 +250,19 @@ describe('platform export', () => {
 		expect(parseTrialsCsv(trialsToCsv(withTest))).toEqual(withTest);
 	});
 });
+
+describe('exclusions say how many fully revealed trials they rest on (issue #17 item 10)', () => {
+	it('counts each person\'s fully revealed trials and lists those under the option, 10 by default', () => {
+		// fully revealed (reveal 1) trials: h1 c, d (2); h2 b (1); h3 a, b (2); h4 b (1)
+		const report = decisionReport(HAND, { bootstrap: 0, timeouts: 'wrong' });
+		expect(report.humans.full_reveal_trials).toEqual({ h1: 2, h2: 1, h3: 2, h4: 1 });
+		expect(report.options.min_full_reveal_trials).toBe(10);
+		expect(report.humans.few_full_reveal).toEqual(['h1', 'h2', 'h3', 'h4']);
+		expect(decisionReport(HAND, { bootstrap: 0, minFullRevealTrials: 2 }).humans.few_full_reveal).toEqual(['h2', 'h4']);
+		expect(decisionReport(HAND, { bootstrap: 0, minFullRevealTrials: 0 }).humans.few_full_reveal).toEqual([]);
+	});
+
+	it('refuses a fewest-trials option that is not a whole number', () => {
+		expect(() => decisionReport(HAND, { minFullRevealTrials: 2.5 })).toThrow('the fewest fully revealed trials for the exclusion check must be a whole number >= 0, got 2.5');
+	});
+});

@@ -8,6 +8,7 @@
  * model's map source; maps are not test-marked per run).
  */
 import { formatObserver, modelObserver, parseObserver, type Observer } from '../stimuli/observer.js';
+import { featureIntervals, NO_INTERVAL, type Interval } from './bootstrap.js';
 import { decisionOptions, decisionReport, type DecisionOptions, type DecisionReport } from './decision.js';
 import { exportTrials, type StoredDecisionTrial } from './export.js';
 import type { FeatureReport } from './features.js';
@@ -59,6 +60,14 @@ export interface ModelSummary {
 	accuracy: number | null;
 	/** Every metric of the registry (metrics.ts, METRICS) by id; null where there is no value. */
 	metrics: Record<MetricId, number | null>;
+	/**
+	 * Each metric's 95 % bootstrap interval (bootstrap.ts): decision metrics over images and
+	 * people (the decision report's `ci`), feature metrics over the images compared; both ends
+	 * null where it is not estimable.
+	 */
+	intervals: Record<MetricId, Interval>;
+	/** ImageNet top-1's interval: not known for the registry's published accuracies (null ends). */
+	imagenetTop1Interval: Interval;
 	/** Images the feature metrics compared. */
 	featureImages: number;
 }
@@ -67,8 +76,11 @@ export interface ModelSummary {
  * One row per model in the decision report or with a feature report. Overall accuracy is
  * correct / answered over all levels (from the per-level accuracies and counts).
  * `features` is keyed by the model's map source (`model:<id>`), `imagenetTop1` by registry id.
+ * The feature metrics' intervals use the decision report's bootstrap options (resamples and
+ * seed), or the defaults without a report.
  */
 export function modelSummaries(report: DecisionReport | null, features: Readonly<Record<string, FeatureReport>>, imagenetTop1: Readonly<Record<string, number | null>>): ModelSummary[] {
+	const { bootstrap: resamples, seed } = report?.options ?? decisionOptions();
 	const decided = Object.keys(report?.models ?? {});
 	const decidedModels = new Set(decided.map((o) => observerOf(o, 'model').id));
 	const mapsOnly = Object.keys(features).filter((source) => !decidedModels.has(observerOf(source, 'model').id));
@@ -79,16 +91,23 @@ export function modelSummaries(report: DecisionReport | null, features: Readonly
 		const answered = counts ? counts.n.reduce((a, b) => a + b, 0) : 0;
 		const correct = counts ? counts.n.reduce((sum, n, l) => sum + n * (counts.accuracy[l] ?? 0), 0) : 0;
 		// feature maps are not test-marked per run: a test run's row shows the model's maps too
-		const feature = features[formatObserver({ ...model, test: false })];
+		const source = formatObserver({ ...model, test: false });
+		const feature = features[source];
 		const metrics = Object.fromEntries(
 			METRICS.map((m) => [m.id, (m.scope === 'decision' ? decision?.[m.id] : feature?.[m.id]) ?? null])
 		) as Record<MetricId, number | null>;
+		const featureCi = feature ? featureIntervals(feature.images, feature.ceiling, { resamples, seed, source }) : null;
+		const intervals = Object.fromEntries(
+			METRICS.map((m) => [m.id, (m.scope === 'decision' ? decision?.ci?.[m.id] : featureCi?.[m.id]) ?? NO_INTERVAL])
+		) as Record<MetricId, Interval>;
 		return {
 			observer,
 			model,
 			imagenetTop1: imagenetTop1[model.id] ?? null,
 			accuracy: answered ? correct / answered : null,
 			metrics,
+			intervals,
+			imagenetTop1Interval: NO_INTERVAL,
 			featureImages: feature?.images_compared ?? 0
 		};
 	});
@@ -109,6 +128,9 @@ export interface AlignmentRow {
 	/** The metric's label (metrics.ts). */
 	measure: string;
 	value: number;
+	/** The value's 95 % bootstrap interval (bootstrap.ts); null ends where it is not estimable. */
+	ci_low: number | null;
+	ci_high: number | null;
 }
 
 /** The alignment figure's bars: every headline metric of every model that has a value. */
@@ -116,16 +138,22 @@ export function alignmentRows(summaries: readonly ModelSummary[], styles: Readon
 	return summaries.flatMap((s) =>
 		HEADLINE_METRICS.flatMap((m) => {
 			const value = s.metrics[m.id];
-			return value === null ? [] : [{ model: styles[s.observer]!.label, colour: styles[s.observer]!.colour, measure: m.label, value }];
+			return value === null ? [] : [{ model: styles[s.observer]!.label, colour: styles[s.observer]!.colour, measure: m.label, value, ...s.intervals[m.id] }];
 		})
 	);
 }
 
-/** The pareto figure's points: models with both a published ImageNet top-1 and the chosen metric. */
+/**
+ * The pareto figure's points: models with both a published ImageNet top-1 and the chosen metric,
+ * each with the metric's 95 % interval (`ci_low`, `ci_high`) and top-1's (`x_ci_low`,
+ * `x_ci_high`, null unless known).
+ */
 export function paretoPoints(summaries: readonly ModelSummary[], metric: MetricId, styles: Readonly<Record<string, ObserverStyle>>): (ParetoPoint & ObserverStyle)[] {
 	return summaries.flatMap((s) => {
 		const y = s.metrics[metric];
-		return s.imagenetTop1 !== null && y !== null ? [{ id: s.observer, x: s.imagenetTop1, y, ...styles[s.observer]! }] : [];
+		if (s.imagenetTop1 === null || y === null) return [];
+		const { ci_low, ci_high } = s.intervals[metric];
+		return [{ id: s.observer, x: s.imagenetTop1, y, ci_low, ci_high, x_ci_low: s.imagenetTop1Interval.ci_low, x_ci_high: s.imagenetTop1Interval.ci_high, ...styles[s.observer]! }];
 	});
 }
 
