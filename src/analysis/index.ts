@@ -26,6 +26,7 @@ export {
 	DECISION_METRICS,
 	errorConsistency,
 	FEATURE_METRICS,
+	formatInterval,
 	formatMetric,
 	HEADLINE_METRICS,
 	levelCurve,

@@ -33,6 +33,12 @@ export interface SessionOverview {
 	/** People whose data the human curve uses, and those excluded (with the reason). */
 	included: number;
 	excluded: { observer: string; reason: string; test: boolean }[];
+	/**
+	 * People whose exclusion check rested on fewer fully revealed trials than `minFullRevealTrials`
+	 * (the decision report's option; null without a report), with how many they had.
+	 */
+	fewFullReveal: { observer: string; trials: number; test: boolean }[];
+	minFullRevealTrials: number | null;
 }
 
 /** A report key's observer; a free name (hand-written file) of the given kind. */
@@ -47,7 +53,9 @@ export function sessionOverview(sessions: readonly SessionRow[], report: Decisio
 		inProgress: shown.filter((s) => s.status === 'started').length,
 		testSessions: sessions.filter((s) => s.is_test).length,
 		included: report?.humans.included.length ?? 0,
-		excluded: (report?.humans.excluded ?? []).map((e) => ({ observer: e.id, reason: e.reason, test: observerOf(e.id, 'human').test }))
+		excluded: (report?.humans.excluded ?? []).map((e) => ({ observer: e.id, reason: e.reason, test: observerOf(e.id, 'human').test })),
+		fewFullReveal: (report?.humans.few_full_reveal ?? []).map((id) => ({ observer: id, trials: report!.humans.full_reveal_trials[id] ?? 0, test: observerOf(id, 'human').test })),
+		minFullRevealTrials: report?.options.min_full_reveal_trials ?? null
 	};
 }
 
