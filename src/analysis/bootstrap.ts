@@ -78,13 +78,6 @@ export function drawIndices(n: number, random: () => number): Int32Array {
 	return drawn;
 }
 
-/** How often each index was drawn (a resample as weights). */
-function counts(drawn: Int32Array, n: number): Float64Array {
-	const w = new Float64Array(n);
-	for (const i of drawn) w[i]!++;
-	return w;
-}
-
 /** One resample of the decision bootstrap: image indices (into the sorted image ids) and people indices. */
 export interface DecisionDraw {
 	images: Int32Array;
@@ -100,85 +93,52 @@ export function decisionDraws(imageCount: number, peopleCount: number, resamples
 	return Array.from({ length: resamples }, () => ({ images: drawIndices(imageCount, random), people: drawIndices(peopleCount, random) }));
 }
 
-/** One observer's trials at one level as image indices and correctness. */
-interface LevelTrials {
-	images: Int32Array;
-	correct: Uint8Array;
-}
-
-const asTrials = (answers: ReadonlyMap<string, boolean>, index: ReadonlyMap<string, number>): LevelTrials => {
-	const images = new Int32Array(answers.size);
-	const correct = new Uint8Array(answers.size);
-	let k = 0;
-	for (const [image, right] of answers) {
-		images[k] = index.get(image)!;
-		correct[k++] = right ? 1 : 0;
-	}
-	return { images, correct };
-};
-
-/** Two observers' shared trials at one level: image index, first correct, second correct. */
-interface SharedTrials {
-	images: Int32Array;
-	a: Uint8Array;
-	b: Uint8Array;
-}
-
-function shared(a: ReadonlyMap<string, boolean>, b: ReadonlyMap<string, boolean> | undefined, index: ReadonlyMap<string, number>): SharedTrials {
-	const images: number[] = [], ra: number[] = [], rb: number[] = [];
-	if (b) for (const [image, right] of a) {
-		const other = b.get(image);
-		if (other === undefined) continue;
-		images.push(index.get(image)!);
-		ra.push(right ? 1 : 0);
-		rb.push(other ? 1 : 0);
-	}
-	return { images: Int32Array.from(images), a: Uint8Array.from(ra), b: Uint8Array.from(rb) };
-}
-
 /**
- * errorConsistency (metrics.ts) of shared trials where trial k counts w[image k] times: the same
- * numbers as errorConsistency over the trials repeated that often (counts are whole numbers, so
- * the shares are exact), without building the repeated list.
+ * Trials in flat typed arrays, in segments (one per observer, or pair of observers, and level):
+ * segment g holds entries start[g] .. start[g + 1] - 1, each an image index and its outcome
+ * 2 a + b, a and b whether the first and the second observer got it right (0 or 1).
  */
-export function weightedComparison(trials: SharedTrials, w: Float64Array): LevelComparison | null {
-	let n = 0, right1 = 0, right2 = 0, same = 0;
-	for (let k = 0; k < trials.images.length; k++) {
-		const weight = w[trials.images[k]!]!;
-		if (weight === 0) continue;
-		n += weight;
-		right1 += weight * trials.a[k]!;
-		right2 += weight * trials.b[k]!;
-		if (trials.a[k] === trials.b[k]) same += weight;
-	}
-	if (n === 0) return null;
-	const p1 = right1 / n, p2 = right2 / n, cObs = same / n;
-	const cExp = p1 * p2 + (1 - p1) * (1 - p2);
-	return { n, p1, p2, c_obs: cObs, c_exp: cExp, kappa: same === n ? 1 : (cObs - cExp) / (1 - cExp) };
+interface Segments {
+	start: Int32Array;
+	image: Int32Array;
+	outcome: Uint8Array;
 }
 
-/** Accuracy per level of trials weighted by w (null where the weights there sum to 0). */
-function weightedAccuracy(levels: readonly LevelTrials[], w: Float64Array): (number | null)[] {
-	return levels.map(({ images, correct }) => {
-		let n = 0, right = 0;
-		for (let k = 0; k < images.length; k++) {
-			const weight = w[images[k]!]!;
-			n += weight;
-			right += weight * correct[k]!;
+/** Segments of trials: one per [answers, other answers or null]; with another observer, only the images both answered. */
+function segments(groups: readonly (readonly [ReadonlyMap<string, boolean>, ReadonlyMap<string, boolean> | null])[], index: ReadonlyMap<string, number>): Segments {
+	const start = new Int32Array(groups.length + 1);
+	const image: number[] = [], outcome: number[] = [];
+	groups.forEach(([first, second], g) => {
+		for (const [id, right] of first) {
+			const other = second ? second.get(id) : false;
+			if (other === undefined) continue;
+			image.push(index.get(id)!);
+			outcome.push((right ? 2 : 0) + (other ? 1 : 0));
 		}
-		return n ? right / n : null;
+		start[g + 1] = image.length;
 	});
+	return { start, image: Int32Array.from(image), outcome: Uint8Array.from(outcome) };
 }
 
-/** Weighted mean of the values present (weights v); null when their weights sum to 0. */
-function weightedMean(values: readonly (number | null)[], v: Float64Array): number | null {
-	let sum = 0, total = 0;
-	values.forEach((x, j) => {
-		if (x === null || v[j] === 0) return;
-		sum += v[j]! * x;
-		total += v[j]!;
-	});
-	return total ? sum / total : null;
+/** How often each index was drawn, into `into` (a resample as weights). */
+function countInto(drawn: Int32Array, into: Float64Array): Float64Array {
+	into.fill(0);
+	for (const i of drawn) into[i]!++;
+	return into;
+}
+
+/** Weighted counts of segment g's outcomes into q[0..3], trial k counted w[image k] times. */
+function tally(trials: Segments, g: number, w: Float64Array, q: Float64Array): void {
+	q.fill(0);
+	const { image, outcome } = trials;
+	for (let k = trials.start[g]!, end = trials.start[g + 1]!; k < end; k++) q[outcome[k]!]! += w[image[k]!]!;
+}
+
+/** Accuracy of segment g (the first observer's answers, outcome 2 or 3 = right) under weights w; null when they sum to 0. */
+function weightedAccuracy(trials: Segments, g: number, w: Float64Array, q: Float64Array): number | null {
+	tally(trials, g, w, q);
+	const n = q[0]! + q[1]! + q[2]! + q[3]!;
+	return n ? (q[2]! + q[3]!) / n : null;
 }
 
 /** Answers repeated as a resample draws them: image i drawn k times becomes k images "i#0".."i#(k-1)". */
@@ -196,10 +156,13 @@ function repeatedAnswers(answers: LevelAnswers, images: readonly string[], w: Fl
  * resampled together). `levels` are the report's levels (for the normalized curves), `humans`
  * the included people's answers, `modelKey` the model's report key (its random stream).
  *
- * The trial-by-trial metrics are computed on each resample from weighted counts (weightedComparison,
- * then the mean over levels, then the mean over people weighted by how often each was drawn), which
- * equals the registry's `compute` on the repeated data; the other decision metrics get the
- * resample's normalized curves and, should they read them, the repeated answers.
+ * Each resample is computed from weighted counts, which equals the registry's `compute` on the
+ * repeated data without building it: at each (person, level), errorConsistency's counts over the
+ * shared trials with trial k counted w[image k] times (whole numbers, so the shares are exact),
+ * each trial-by-trial metric's `perLevel` of that, the mean over levels, then the mean over
+ * people weighted by how often each was drawn; the other decision metrics get the resample's
+ * normalized curves (accuracies from the same weights) and, should they read them, the repeated
+ * answers. fixtures/bootstrap_reference.py checks this against the repeated data.
  */
 export function decisionIntervals(
 	model: LevelAnswers,
@@ -211,31 +174,64 @@ export function decisionIntervals(
 	const images = [...new Set([model, ...humans].flatMap((answers) => answers.flatMap((level) => [...level.keys()])))].sort();
 	if (options.resamples === 0 || images.length < 2 || humans.length === 0) return none;
 	const index = new Map(images.map((id, i) => [id, i]));
-	const sharedByPerson = humans.map((h) => model.map((level, l) => shared(level, h[l], index)));
-	const modelTrials = model.map((level) => asTrials(level, index));
-	const humanTrials = humans.map((h) => h.map((level) => asTrials(level, index)));
+	const L = model.length, P = humans.length;
+	// segment j L + l: the model and person j at level l (pairwise); person j at level l (curves); the model at level l
+	const pairs = segments(humans.flatMap((h) => model.map((level, l) => [level, h[l] ?? new Map<string, boolean>()] as const)), index);
+	const people = segments(humans.flatMap((h) => h.map((level) => [level, null] as const)), index);
+	const own = segments(model.map((level) => [level, null] as const), index);
 	const others = DECISION_METRICS.filter((m) => !('perLevel' in m));
 	const scores = Object.fromEntries(DECISION_METRICS.map((m) => [m.id, [] as (number | null)[]])) as Record<DecisionMetricId, (number | null)[]>;
+	const w = new Float64Array(images.length), v = new Float64Array(P);
+	const M = PAIRWISE_METRICS.length;
+	const levelSum = new Float64Array(M), peopleSum = new Float64Array(M);
+	const c: LevelComparison = { n: 0, p1: 0, p2: 0, c_obs: 0, c_exp: 0, kappa: 0 };
+	const q = new Float64Array(4);
 
-	for (const draw of decisionDraws(images.length, humans.length, options.resamples, options.seed, options.modelKey)) {
-		const w = counts(draw.images, images.length);
-		const v = counts(draw.people, humans.length);
-		const comparisons = sharedByPerson.map((levelsOf, j) => (v[j] ? levelsOf.map((s) => weightedComparison(s, w)) : []));
-		for (const metric of PAIRWISE_METRICS) {
-			const perPerson = comparisons.map((byLevel) => {
-				let sum = 0, count = 0;
-				for (const c of byLevel) if (c) {
-					sum += metric.perLevel(c);
-					count++;
-				}
-				return count ? sum / count : null;
-			});
-			scores[metric.id].push(weightedMean(perPerson, v));
+	for (const draw of decisionDraws(images.length, P, options.resamples, options.seed, options.modelKey)) {
+		countInto(draw.images, w);
+		countInto(draw.people, v);
+		// trial-by-trial metrics: per person the mean over levels, then the weighted mean over people
+		peopleSum.fill(0);
+		let peopleWeight = 0;
+		for (let j = 0; j < P; j++) {
+			if (v[j] === 0) continue;
+			levelSum.fill(0);
+			let levelCount = 0;
+			for (let l = 0; l < L; l++) {
+				// q[2 a + b]: weighted trials where the model was right (a) and the person right (b)
+				tally(pairs, j * L + l, w, q);
+				const n = q[0]! + q[1]! + q[2]! + q[3]!;
+				if (n === 0) continue;
+				const right1 = q[2]! + q[3]!, right2 = q[1]! + q[3]!, same = q[0]! + q[3]!;
+				// errorConsistency (metrics.ts) of the repeated trials
+				c.n = n;
+				c.p1 = right1 / n;
+				c.p2 = right2 / n;
+				c.c_obs = same / n;
+				c.c_exp = c.p1 * c.p2 + (1 - c.p1) * (1 - c.p2);
+				c.kappa = same === n ? 1 : (c.c_obs - c.c_exp) / (1 - c.c_exp);
+				for (let m = 0; m < M; m++) levelSum[m]! += PAIRWISE_METRICS[m]!.perLevel(c);
+				levelCount++;
+			}
+			if (levelCount === 0) continue;
+			for (let m = 0; m < M; m++) peopleSum[m]! += (v[j]! * levelSum[m]!) / levelCount;
+			peopleWeight += v[j]!;
 		}
+		PAIRWISE_METRICS.forEach((metric, m) => scores[metric.id].push(peopleWeight ? peopleSum[m]! / peopleWeight : null));
+
 		if (others.length) {
-			const modelNormalized = normalizedCurve(weightedAccuracy(modelTrials, w), levels);
-			const personCurves = humanTrials.map((t) => weightedAccuracy(t, w));
-			const humanAccuracy = levels.map((_, l) => weightedMean(personCurves.map((c) => c[l]!), v));
+			const modelNormalized = normalizedCurve(levels.map((_, l) => weightedAccuracy(own, l, w, q)), levels);
+			const humanAccuracy = levels.map((_, l) => {
+				let sum = 0, total = 0;
+				for (let j = 0; j < P; j++) {
+					if (v[j] === 0) continue;
+					const a = weightedAccuracy(people, j * L + l, w, q);
+					if (a === null) continue;
+					sum += v[j]! * a;
+					total += v[j]!;
+				}
+				return total ? sum / total : null;
+			});
 			const humanNormalized = normalizedCurve(humanAccuracy, levels);
 			// the answers as repeated data, built only if a metric reads them
 			let repeated: { model: LevelAnswers; humans: LevelAnswers[] } | null = null;
