@@ -223,6 +223,8 @@ export function resultsDocument(input: {
 		notes: {
 			decision: 'src/analysis/decision.ts: accuracy, exclusions, normalized curves, 95 % bootstrap, trials with no answer (options.timeouts), the human baseline over pairs of people',
 			features: 'src/analysis/features.ts: Harmonization preprocessing, Spearman, top-10 % IoU and Dice per image',
+			intervals: `src/analysis/bootstrap.ts: 95 % percentile bootstrap intervals (ci_low, ci_high) over options.bootstrap resamples seeded by options.seed; decision metrics resample images and people, feature metrics the images compared`,
+			signal_detection: "src/analysis/signal-detection.ts: balanced accuracy (TPR + TNR) / 2 and d' = z(H) - z(F) per level, 'animal' the signal, log-linear correction (Hautus 1995)",
 			metrics: METRICS.map((m) => ({ id: m.id, label: m.label, formula: m.formula, source: m.source })),
 			decision_rules: "src/stimuli/task.ts DECISION_RULES: how each model's probabilities became its answers, as stored with its runs (model_runs.config.decision_rule)",
 			observers: 'src/stimuli/observer.ts: observers are keyed [test:]<kind>:<id>; feature reports by the model map source model:<id>'
