@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../stimuli/random.js';
-import { decisionDraws, featureDraws, featureIntervals, percentileInterval } from './bootstrap.js';
+import { baselineDraws, decisionDraws, featureDraws, featureIntervals, percentileInterval } from './bootstrap.js';
 import { decisionReport } from './decision.js';
 import type { ImageAlignment } from './features.js';
-import { DECISION_METRICS } from './metrics.js';
+import { DECISION_METRICS, PAIRWISE_METRICS } from './metrics.js';
 import { modelSummaries, paretoPoints } from './study-summary.js';
 import { trialsToCsv, type Trial } from './trials.js';
 
@@ -138,11 +138,13 @@ describe('every interval against an independent computation (numpy, repeated dat
 		images,
 		humans: report.humans.included,
 		models: Object.fromEntries(['model:a', 'model:b'].map((m) => [m, decisionDraws(images.length, report.humans.included.length, resamples, seed, m).map((d) => ({ images: [...d.images], people: [...d.people] }))])),
+		baseline: baselineDraws(images.length, report.humans.included.length, resamples, seed).map((d) => ({ images: [...d.images], people: [...d.people] })),
 		features: { spearman, ceiling: 0.7, draws: featureDraws(images.length, resamples, seed, 'model:a').map((d) => [...d]) }
 	};
 	writeFileSync(path.join(dir, 'spec.json'), JSON.stringify(spec));
 	const reference = JSON.parse(execFileSync('python3', [path.join(import.meta.dirname, 'fixtures', 'bootstrap_reference.py'), path.join(dir, 'spec.json')], { encoding: 'utf8' })) as {
 		models: Record<string, Record<string, [number, number] | null>>;
+		baseline: Record<string, [number, number] | null>;
 		features: Record<string, [number, number] | null>;
 	};
 
@@ -160,6 +162,16 @@ describe('every interval against an independent computation (numpy, repeated dat
 				expect(Math.abs(ours.ci_high! - theirs[1]), `${model} ${metric.id} high`).toBeLessThan(1e-12);
 				expect(ours.ci_high! - ours.ci_low!, `${model} ${metric.id} has spread`).toBeGreaterThan(0);
 			}
+		}
+	});
+
+	it('gives numpy\'s interval for the human baseline (pairs of different people)', () => {
+		for (const metric of PAIRWISE_METRICS) {
+			const ours = report.human_baseline.ci[metric.id];
+			const theirs = reference.baseline[metric.id]!;
+			expect(Math.abs(ours.ci_low! - theirs[0]), `${metric.id} low`).toBeLessThan(1e-12);
+			expect(Math.abs(ours.ci_high! - theirs[1]), `${metric.id} high`).toBeLessThan(1e-12);
+			expect(ours.ci_high! - ours.ci_low!, metric.id).toBeGreaterThan(0);
 		}
 	});
 

@@ -43,7 +43,8 @@ import {
 	type DecisionMetricInput,
 	type FeatureMetricId,
 	type LevelAnswers,
-	type LevelComparison
+	type LevelComparison,
+	type PairwiseMetricId
 } from './metrics.js';
 import { percentile } from './stats.js';
 
@@ -141,6 +142,23 @@ function weightedAccuracy(trials: Segments, g: number, w: Float64Array, q: Float
 	return n ? (q[2]! + q[3]!) / n : null;
 }
 
+/**
+ * errorConsistency (metrics.ts) of the repeated trials, from the weighted outcome counts q[2 a + b]
+ * (a, b: first and second observer right), written into c; false when there are none.
+ */
+function comparisonOf(q: Float64Array, c: LevelComparison): boolean {
+	const n = q[0]! + q[1]! + q[2]! + q[3]!;
+	if (n === 0) return false;
+	const same = q[0]! + q[3]!;
+	c.n = n;
+	c.p1 = (q[2]! + q[3]!) / n;
+	c.p2 = (q[1]! + q[3]!) / n;
+	c.c_obs = same / n;
+	c.c_exp = c.p1 * c.p2 + (1 - c.p1) * (1 - c.p2);
+	c.kappa = same === n ? 1 : (c.c_obs - c.c_exp) / (1 - c.c_exp);
+	return true;
+}
+
 /** Answers repeated as a resample draws them: image i drawn k times becomes k images "i#0".."i#(k-1)". */
 function repeatedAnswers(answers: LevelAnswers, images: readonly string[], w: Float64Array): LevelAnswers {
 	const index = new Map(images.map((id, i) => [id, i]));
@@ -200,16 +218,7 @@ export function decisionIntervals(
 			for (let l = 0; l < L; l++) {
 				// q[2 a + b]: weighted trials where the model was right (a) and the person right (b)
 				tally(pairs, j * L + l, w, q);
-				const n = q[0]! + q[1]! + q[2]! + q[3]!;
-				if (n === 0) continue;
-				const right1 = q[2]! + q[3]!, right2 = q[1]! + q[3]!, same = q[0]! + q[3]!;
-				// errorConsistency (metrics.ts) of the repeated trials
-				c.n = n;
-				c.p1 = right1 / n;
-				c.p2 = right2 / n;
-				c.c_obs = same / n;
-				c.c_exp = c.p1 * c.p2 + (1 - c.p1) * (1 - c.p2);
-				c.kappa = same === n ? 1 : (c.c_obs - c.c_exp) / (1 - c.c_exp);
+				if (!comparisonOf(q, c)) continue;
 				for (let m = 0; m < M; m++) levelSum[m]! += PAIRWISE_METRICS[m]!.perLevel(c);
 				levelCount++;
 			}
@@ -249,6 +258,62 @@ export function decisionIntervals(
 		}
 	}
 	return Object.fromEntries(DECISION_METRICS.map((m) => [m.id, percentileInterval(scores[m.id])])) as Record<DecisionMetricId, Interval>;
+}
+
+/** The resamples of the human baseline's bootstrap: per resample the images, then the people. */
+export function baselineDraws(imageCount: number, peopleCount: number, resamples: number, seed: number | string): DecisionDraw[] {
+	const random = seededRandom('bootstrap-human-baseline', seed);
+	return Array.from({ length: resamples }, () => ({ images: drawIndices(imageCount, random), people: drawIndices(peopleCount, random) }));
+}
+
+/**
+ * 95 % intervals of the human baseline (decision.ts humanBaseline: each trial-by-trial metric
+ * over pairs of included people, per pair the mean over levels, then the mean over pairs), with
+ * the images and the people resampled as for a model. A resample's pairs are the pairs of drawn
+ * people who are not the same person (a person drawn twice is not paired with themself, which
+ * would add perfect agreement): the pair of people i and j counts v_i v_j times when they were
+ * drawn v_i and v_j times. NO_INTERVAL with fewer than two images or two people.
+ */
+export function baselineIntervals(people: readonly LevelAnswers[], options: { resamples: number; seed: number | string }): Record<PairwiseMetricId, Interval> {
+	const none = Object.fromEntries(PAIRWISE_METRICS.map((m) => [m.id, NO_INTERVAL])) as Record<PairwiseMetricId, Interval>;
+	const images = [...new Set(people.flatMap((answers) => answers.flatMap((level) => [...level.keys()])))].sort();
+	const P = people.length;
+	if (options.resamples === 0 || images.length < 2 || P < 2) return none;
+	const index = new Map(images.map((id, i) => [id, i]));
+	const L = people[0]!.length;
+	const pairList: [number, number][] = [];
+	for (let i = 0; i < P; i++) for (let j = i + 1; j < P; j++) pairList.push([i, j]);
+	// segment p L + l: the p-th pair at level l, over the images both answered there
+	const pairs = segments(pairList.flatMap(([i, j]) => people[i]!.map((level, l) => [level, people[j]![l] ?? new Map<string, boolean>()] as const)), index);
+	const scores = Object.fromEntries(PAIRWISE_METRICS.map((m) => [m.id, [] as (number | null)[]])) as Record<PairwiseMetricId, (number | null)[]>;
+	const w = new Float64Array(images.length), v = new Float64Array(P);
+	const M = PAIRWISE_METRICS.length;
+	const levelSum = new Float64Array(M), pairSum = new Float64Array(M);
+	const c: LevelComparison = { n: 0, p1: 0, p2: 0, c_obs: 0, c_exp: 0, kappa: 0 };
+	const q = new Float64Array(4);
+	for (const draw of baselineDraws(images.length, P, options.resamples, options.seed)) {
+		countInto(draw.images, w);
+		countInto(draw.people, v);
+		pairSum.fill(0);
+		let pairWeight = 0;
+		pairList.forEach(([i, j], p) => {
+			const weight = v[i]! * v[j]!;
+			if (weight === 0) return;
+			levelSum.fill(0);
+			let levelCount = 0;
+			for (let l = 0; l < L; l++) {
+				tally(pairs, p * L + l, w, q);
+				if (!comparisonOf(q, c)) continue;
+				for (let m = 0; m < M; m++) levelSum[m]! += PAIRWISE_METRICS[m]!.perLevel(c);
+				levelCount++;
+			}
+			if (levelCount === 0) return;
+			for (let m = 0; m < M; m++) pairSum[m]! += (weight * levelSum[m]!) / levelCount;
+			pairWeight += weight;
+		});
+		PAIRWISE_METRICS.forEach((metric, m) => scores[metric.id].push(pairWeight ? pairSum[m]! / pairWeight : null));
+	}
+	return Object.fromEntries(PAIRWISE_METRICS.map((m) => [m.id, percentileInterval(scores[m.id])])) as Record<PairwiseMetricId, Interval>;
 }
 
 /** The resamples of one model's feature bootstrap: image indices into the compared images, sorted by id. */

@@ -77,7 +77,8 @@ describe('analyze decision', () => {
 		// resampling the two images: {cat, cat} gives kappa 0 (level 0.5 only), {car, car} 1, {cat, car}
 		// 0.5, so the 50 seeded resamples span 0..1 (bootstrap.ts)
 		expect(report.models.resnet.ci.error_consistency).toEqual({ ci_low: 0, ci_high: 1 });
-		expect(report.human_baseline).toEqual({ error_consistency: null, observed_consistency: null, accuracy_difference: null, error_consistency_by_level: [null, null], pairs: 0 });
+		expect(report.human_baseline).toEqual({ error_consistency: null, observed_consistency: null, accuracy_difference: null, error_consistency_by_level: [null, null], pairs: 0,
+			ci: { error_consistency: { ci_low: null, ci_high: null }, observed_consistency: { ci_low: null, ci_high: null }, accuracy_difference: { ci_low: null, ci_high: null } } }); // one person: no pair, no interval
 
 		// by default a trial with no answer is left out (p2's at 0.5), and the options say so
 		const dropped = await analyze('decision', '--trials', path.join(dir, 'trials.csv'), '--out', out, '--bootstrap', '50');

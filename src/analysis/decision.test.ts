@@ -83,7 +83,7 @@ describe('decision report on a hand-worked case', () => {
 
 	it('gives the same numbers for pairs of people as the human baseline', () => {
 		// h1-h2 share no (image, level): left out. h1-h4 at 0.1 {a: TF}: x 0, o 0, d 1. h2-h4 at 1 {b: TT}: x 1, o 1, d 0.
-		expect(report.human_baseline).toEqual({ error_consistency: 0.5, observed_consistency: 0.5, accuracy_difference: 0.5, error_consistency_by_level: [0, null, 1], pairs: 2 });
+		expect(report.human_baseline).toMatchObject({ error_consistency: 0.5, observed_consistency: 0.5, accuracy_difference: 0.5, error_consistency_by_level: [0, null, 1], pairs: 2 });
 	});
 
 	it('records every choice it was made with, and counts the trials with no answer', () => {
@@ -124,7 +124,7 @@ describe('trials with no answer (timeouts)', () => {
 		expect(report.models.m!.error_consistency).toBeCloseTo(2 / 3, 12);
 		expect(report.models.m!.error_consistency_by_level[0]).toBe(1);
 		// pairs: h1-h4 now share nothing; h2-h4 at 1 {b: TT}
-		expect(report.human_baseline).toEqual({ error_consistency: 1, observed_consistency: 1, accuracy_difference: 0, error_consistency_by_level: [null, null, 1], pairs: 1 });
+		expect(report.human_baseline).toMatchObject({ error_consistency: 1, observed_consistency: 1, accuracy_difference: 0, error_consistency_by_level: [null, null, 1], pairs: 1 });
 	});
 
 	it('are counted wrong when asked, and a bad rule is named', () => {

@@ -7,7 +7,7 @@
 import type { ObserverKind } from '../stimuli/observer.js';
 import { seededRandom } from '../stimuli/random.js';
 import { isCorrect } from '../stimuli/task.js';
-import { decisionIntervals, type Interval } from './bootstrap.js';
+import { baselineIntervals, decisionIntervals, type Interval } from './bootstrap.js';
 import { DECISION_METRICS, levelCurve, meanOrNull, metricById, PAIRWISE_METRICS, pairScore, scoreAll, type DecisionMetricId, type LevelAnswers, type PairwiseMetricId } from './metrics.js';
 import { countTrial, emptyCounts, signalCurves, type SignalCounts } from './signal-detection.js';
 import { mean, percentile } from './stats.js';
@@ -103,8 +103,11 @@ export interface DecisionReport {
 	 * trial with the model).
 	 */
 	models: Record<string, { accuracy: Curve; normalized: Curve } & Record<DecisionMetricId, number | null> & { error_consistency_by_level: Curve } & ModelExtras>;
-	/** People against people: the trial-by-trial metrics over pairs of included people (humanBaseline). */
-	human_baseline: HumanBaseline;
+	/**
+	 * People against people: the trial-by-trial metrics over pairs of included people
+	 * (humanBaseline), and `ci`, each one's 95 % bootstrap interval (bootstrap.ts, baselineIntervals).
+	 */
+	human_baseline: HumanBaseline & { ci: Record<PairwiseMetricId, Interval> };
 	/** Trials with no answer in the input (dropped or counted wrong, as options.timeouts says). */
 	no_answer_trials: number;
 	/** Every choice the report was made with. */
@@ -292,7 +295,7 @@ export function decisionReport(trials: readonly Trial[], options: DecisionOption
 		human_curve: { accuracy: humanAccuracy, normalized: humanNormalized, ...ci, ...signalDetection },
 		observers,
 		models,
-		human_baseline: humanBaseline(humanAnswers, levels.length),
+		human_baseline: { ...humanBaseline(humanAnswers, levels.length), ci: baselineIntervals(humanAnswers, { resamples: bootstrap, seed }) },
 		no_answer_trials: noAnswer,
 		options: resolved
 	};
