@@ -17,6 +17,7 @@ import { promisify } from 'node:util';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { parseTrialsCsv } from '../src/analysis/trials.js';
 import { centerBiasMap, mapToPng } from '../src/stimuli/importance-map.js';
+import { sampleStimuli } from '../src/stimuli/sample.js';
 import { ensureParticipantSignedIn, joinClickme, nextClickmeImages, recordClickme, type ClickmeItem } from '../src/data/index.js';
 import { apiClient, createShortStudy, LOCAL_RESEARCHER } from './platform.js';
 
@@ -81,9 +82,9 @@ test.describe.serial('results', () => {
 	const full = manifest.levels.length - 1;
 	let mapped: string[] = [];
 	let curves: Locator;
-	/** The model's row in the alignment table: one cell per metric (data-metric = the metric's id). */
+	/** The model's row in the alignment table: one cell per metric (data-metric = the metric's id), its value then its interval (e2e/stats.spec.ts). */
 	let modelRow: Locator;
-	const cell = (metric: string) => modelRow.locator(`td[data-metric="${metric}"]`);
+	const cell = (metric: string) => modelRow.locator(`td[data-metric="${metric}"] .value`);
 	/** The downloaded results JSON (what the analyze command must reproduce). */
 	let results: {
 		include_test_data: boolean;
@@ -115,7 +116,8 @@ test.describe.serial('results', () => {
 		await expect(page.getByTestId('run-form')).toBeVisible();
 		await runModel(page, { levels: 'all', limit: 300, saliency: false });
 		await runModel(page, { levels: 'full', limit: 2, saliency: true });
-		mapped = manifest.stimuli.filter((s) => s.level_index === full).slice(0, 2).map((s) => s.image_id);
+		// the page's "at most 2" sample of the fully revealed stimuli (balanced, seeded: src/stimuli/sample.ts)
+		mapped = sampleStimuli(manifest.stimuli.filter((s) => s.level_index === full), 2).map((s) => s.image_id);
 	});
 
 	test("people's ClickMe maps: the maps command and the dashboard build the same", async () => {
@@ -222,7 +224,7 @@ test.describe.serial('results', () => {
 		results = JSON.parse((await save(() => page.getByTestId('download-results').click(), 'results.json')).bytes.toString('utf8'));
 		expect(results.include_test_data).toBe(true);
 		// every choice the numbers were made with (the defaults: no answer dropped)
-		expect(results.options).toEqual({ timeouts: 'drop', exclusion_threshold: 0.5, bootstrap: 1000, seed: 1 });
+		expect(results.options).toEqual({ timeouts: 'drop', exclusion_threshold: 0.5, bootstrap: 1000, seed: 1, min_full_reveal_trials: 10 });
 		expect(results.decision.options).toEqual(results.options);
 		expect(results.decision_rules['mobilenet-v1-0.25']).toEqual(['top-1']); // how the model's answers were made
 		// feature reports are keyed by the model's map source, model:<id> (src/stimuli/observer.ts)

@@ -55,11 +55,11 @@ describe('analyze decision', () => {
 		expect(result.stdout).toMatch(/people against people \(0 pairs\): Error consistency n\/a/); // one person: no pair
 		const report = await readJson(out);
 		expect(Object.keys(report)).toEqual(['levels', 'humans', 'human_curve', 'observers', 'models', 'human_baseline', 'no_answer_trials', 'options']);
-		expect(report.options).toEqual({ timeouts: 'wrong', exclusion_threshold: 0.5, bootstrap: 50, seed: 3 });
+		expect(report.options).toEqual({ timeouts: 'wrong', exclusion_threshold: 0.5, bootstrap: 50, seed: 3, min_full_reveal_trials: 10 });
 		expect(report.levels).toEqual([0.5, 1]);
 		expect(report.humans.included).toEqual(['p1']);
 		expect(report.humans.excluded[0].id).toBe('p2');
-		expect(report.human_curve).toEqual({ accuracy: [1, 1], normalized: [1, 1], ci_low: [1, 1], ci_high: [1, 1] });
+		expect(report.human_curve).toMatchObject({ accuracy: [1, 1], normalized: [1, 1], ci_low: [1, 1], ci_high: [1, 1] });
 		expect(report.observers.p2).toEqual({ kind: 'human', accuracy: [0, 0], n: [1, 1] });
 		// resnet: wrong at 0.5, right at 1 -> normalized [-1, 1]. With p1, per level: at 0.5 (cat) p1
 		// right, resnet wrong: c_obs 0, c_exp 1 x 0 + 0 x 1 = 0, kappa 0, squared accuracy difference 1;
@@ -67,20 +67,26 @@ describe('analyze decision', () => {
 		// difference 0.5. (Pooled over levels, as before issue #14, the kappa was 0.) The human
 		// normalized curve [1, 1] is constant, so the curve correlation is undefined (null); the mean
 		// absolute difference of the curves is (|-1 - 1| + |1 - 1|) / 2 = 1.
-		expect(report.models.resnet).toEqual({
+		expect(report.models.resnet).toMatchObject({
 			accuracy: [0, 1], normalized: [-1, 1],
 			error_consistency: 0.5, observed_consistency: 0.5, accuracy_difference: 0.5, curve_correlation: null, curve_difference: 1,
-			error_consistency_by_level: [0, 1]
+			error_consistency_by_level: [0, 1],
+			// each level holds one category only: no balanced accuracy or d' (signal-detection.ts)
+			balanced: [null, null], dprime: [null, null]
 		});
-		expect(report.human_baseline).toEqual({ error_consistency: null, observed_consistency: null, accuracy_difference: null, error_consistency_by_level: [null, null], pairs: 0 });
+		// resampling the two images: {cat, cat} gives kappa 0 (level 0.5 only), {car, car} 1, {cat, car}
+		// 0.5, so the 50 seeded resamples span 0..1 (bootstrap.ts)
+		expect(report.models.resnet.ci.error_consistency).toEqual({ ci_low: 0, ci_high: 1 });
+		expect(report.human_baseline).toEqual({ error_consistency: null, observed_consistency: null, accuracy_difference: null, error_consistency_by_level: [null, null], pairs: 0,
+			ci: { error_consistency: { ci_low: null, ci_high: null }, observed_consistency: { ci_low: null, ci_high: null }, accuracy_difference: { ci_low: null, ci_high: null } } }); // one person: no pair, no interval
 
 		// by default a trial with no answer is left out (p2's at 0.5), and the options say so
 		const dropped = await analyze('decision', '--trials', path.join(dir, 'trials.csv'), '--out', out, '--bootstrap', '50');
 		expect(dropped.stdout).toContain('1 trials with no answer: left out of every measure');
 		const byDefault = await readJson(out);
-		expect(byDefault.options).toEqual({ timeouts: 'drop', exclusion_threshold: 0.5, bootstrap: 50, seed: 1 });
+		expect(byDefault.options).toEqual({ timeouts: 'drop', exclusion_threshold: 0.5, bootstrap: 50, seed: 1, min_full_reveal_trials: 10 });
 		expect(byDefault.observers.p2).toEqual({ kind: 'human', accuracy: [null, 0], n: [0, 1] });
-		expect(byDefault.humans.excluded).toEqual([{ id: 'p2', full_reveal_accuracy: 0, reason: 'accuracy on fully revealed images 0.000 is at most 0.5' }]);
+		expect(byDefault.humans.excluded).toEqual([{ id: 'p2', full_reveal_accuracy: 0, full_reveal_trials: 1, reason: 'accuracy on fully revealed images 0.000 is at most 0.5 (1 fully revealed trial)' }]);
 	});
 
 	it('stops on bad input, naming the row', async () => {

@@ -44,7 +44,7 @@ describe('decision report on a hand-worked case', () => {
 
 	it('excludes people at or below chance on whole images, and says why', () => {
 		expect(report.humans.included).toEqual(['h1', 'h2', 'h4']);
-		expect(report.humans.excluded).toEqual([{ id: 'h3', full_reveal_accuracy: 0.5, reason: 'accuracy on fully revealed images 0.500 is at most 0.5' }]);
+		expect(report.humans.excluded).toEqual([{ id: 'h3', full_reveal_accuracy: 0.5, full_reveal_trials: 2, reason: 'accuracy on fully revealed images 0.500 is at most 0.5 (2 fully revealed trials)' }]);
 		expect(decisionReport(HAND, { bootstrap: 0, exclusionThreshold: 0.4, timeouts: 'wrong' }).humans.excluded).toEqual([]);
 	});
 
@@ -83,11 +83,11 @@ describe('decision report on a hand-worked case', () => {
 
 	it('gives the same numbers for pairs of people as the human baseline', () => {
 		// h1-h2 share no (image, level): left out. h1-h4 at 0.1 {a: TF}: x 0, o 0, d 1. h2-h4 at 1 {b: TT}: x 1, o 1, d 0.
-		expect(report.human_baseline).toEqual({ error_consistency: 0.5, observed_consistency: 0.5, accuracy_difference: 0.5, error_consistency_by_level: [0, null, 1], pairs: 2 });
+		expect(report.human_baseline).toMatchObject({ error_consistency: 0.5, observed_consistency: 0.5, accuracy_difference: 0.5, error_consistency_by_level: [0, null, 1], pairs: 2 });
 	});
 
 	it('records every choice it was made with, and counts the trials with no answer', () => {
-		expect(report.options).toEqual({ timeouts: 'wrong', exclusion_threshold: 0.5, bootstrap: 200, seed: 7 });
+		expect(report.options).toEqual({ timeouts: 'wrong', exclusion_threshold: 0.5, bootstrap: 200, seed: 7, min_full_reveal_trials: 10 });
 		expect(report.no_answer_trials).toBe(1);
 	});
 
@@ -124,7 +124,7 @@ describe('trials with no answer (timeouts)', () => {
 		expect(report.models.m!.error_consistency).toBeCloseTo(2 / 3, 12);
 		expect(report.models.m!.error_consistency_by_level[0]).toBe(1);
 		// pairs: h1-h4 now share nothing; h2-h4 at 1 {b: TT}
-		expect(report.human_baseline).toEqual({ error_consistency: 1, observed_consistency: 1, accuracy_difference: 0, error_consistency_by_level: [null, null, 1], pairs: 1 });
+		expect(report.human_baseline).toMatchObject({ error_consistency: 1, observed_consistency: 1, accuracy_difference: 0, error_consistency_by_level: [null, null, 1], pairs: 1 });
 	});
 
 	it('are counted wrong when asked, and a bad rule is named', () => {
@@ -165,7 +165,7 @@ describe('the pieces', () => {
 		expect(fullRevealIndex([0.1, 0.5])).toBeNull();
 		expect(normalizedCurve([0.75, 1], [0.1, 0.5])).toEqual([null, null]);
 		const partial = decisionReport([trial('h1', 'a', 0.5, false), trial('m', 'a', 0.5, true)], { bootstrap: 0 });
-		expect(partial.humans).toEqual({ included: ['h1'], excluded: [] });
+		expect(partial.humans).toEqual({ included: ['h1'], excluded: [], full_reveal_trials: { h1: 0 }, few_full_reveal: ['h1'] });
 		expect(partial.models.m!.normalized).toEqual([null]);
 	});
 
@@ -248,5 +248,21 @@ describe('platform export', () => {
 		const withTest = exportTrials(rows, { includeTest: true });
 		expect(withTest.map((t) => t.observer)).toContain('test:human:p2');
 		expect(parseTrialsCsv(trialsToCsv(withTest))).toEqual(withTest);
+	});
+});
+
+describe('exclusions say how many fully revealed trials they rest on (issue #17 item 10)', () => {
+	it('counts each person\'s fully revealed trials and lists those under the option, 10 by default', () => {
+		// fully revealed (reveal 1) trials: h1 c, d (2); h2 b (1); h3 a, b (2); h4 b (1)
+		const report = decisionReport(HAND, { bootstrap: 0, timeouts: 'wrong' });
+		expect(report.humans.full_reveal_trials).toEqual({ h1: 2, h2: 1, h3: 2, h4: 1 });
+		expect(report.options.min_full_reveal_trials).toBe(10);
+		expect(report.humans.few_full_reveal).toEqual(['h1', 'h2', 'h3', 'h4']);
+		expect(decisionReport(HAND, { bootstrap: 0, minFullRevealTrials: 2 }).humans.few_full_reveal).toEqual(['h2', 'h4']);
+		expect(decisionReport(HAND, { bootstrap: 0, minFullRevealTrials: 0 }).humans.few_full_reveal).toEqual([]);
+	});
+
+	it('refuses a fewest-trials option that is not a whole number', () => {
+		expect(() => decisionReport(HAND, { minFullRevealTrials: 2.5 })).toThrow('the fewest fully revealed trials for the exclusion check must be a whole number >= 0, got 2.5');
 	});
 });

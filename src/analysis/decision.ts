@@ -7,7 +7,9 @@
 import type { ObserverKind } from '../stimuli/observer.js';
 import { seededRandom } from '../stimuli/random.js';
 import { isCorrect } from '../stimuli/task.js';
+import { baselineIntervals, decisionIntervals, type Interval } from './bootstrap.js';
 import { DECISION_METRICS, levelCurve, meanOrNull, metricById, PAIRWISE_METRICS, pairScore, scoreAll, type DecisionMetricId, type LevelAnswers, type PairwiseMetricId } from './metrics.js';
+import { countTrial, emptyCounts, signalCurves, type SignalCounts } from './signal-detection.js';
 import { mean, percentile } from './stats.js';
 import type { Trial } from './trials.js';
 
@@ -32,14 +34,16 @@ export function isTimeoutRule(value: unknown): value is TimeoutRule {
 export interface DecisionOptions {
 	/** A person is excluded when their accuracy on fully revealed trials is at most this. */
 	exclusionThreshold?: number;
-	/** Bootstrap resamples of the human curve. */
+	/** Bootstrap resamples of the human curve and of every alignment score's interval (bootstrap.ts). */
 	bootstrap?: number;
 	seed?: number | string;
 	/** Trials with no answer: TIMEOUT_RULES. */
 	timeouts?: TimeoutRule;
+	/** The exclusion check warns about a person whose check rests on fewer fully revealed trials than this. */
+	minFullRevealTrials?: number;
 }
 
-export const DECISION_DEFAULTS = { exclusionThreshold: 0.5, bootstrap: 1000, seed: 1, timeouts: 'drop' } as const satisfies Required<DecisionOptions>;
+export const DECISION_DEFAULTS = { exclusionThreshold: 0.5, bootstrap: 1000, seed: 1, timeouts: 'drop', minFullRevealTrials: 10 } as const satisfies Required<DecisionOptions>;
 
 /** Every choice a decision report was made with, as the report (and every export) records it. */
 export interface DecisionReportOptions {
@@ -47,6 +51,8 @@ export interface DecisionReportOptions {
 	exclusion_threshold: number;
 	bootstrap: number;
 	seed: number | string;
+	/** People whose exclusion check rests on fewer fully revealed trials are listed in `humans.few_full_reveal`. */
+	min_full_reveal_trials: number;
 }
 
 /** The options with their defaults filled in, checked, in the report's form. */
@@ -55,8 +61,10 @@ export function decisionOptions(options: DecisionOptions = {}): DecisionReportOp
 		timeouts: options.timeouts ?? DECISION_DEFAULTS.timeouts,
 		exclusion_threshold: options.exclusionThreshold ?? DECISION_DEFAULTS.exclusionThreshold,
 		bootstrap: options.bootstrap ?? DECISION_DEFAULTS.bootstrap,
-		seed: options.seed ?? DECISION_DEFAULTS.seed
+		seed: options.seed ?? DECISION_DEFAULTS.seed,
+		min_full_reveal_trials: options.minFullRevealTrials ?? DECISION_DEFAULTS.minFullRevealTrials
 	};
+	if (!Number.isInteger(resolved.min_full_reveal_trials) || resolved.min_full_reveal_trials < 0) throw new Error(`the fewest fully revealed trials for the exclusion check must be a whole number >= 0, got ${resolved.min_full_reveal_trials}`);
 	if (!Number.isInteger(resolved.bootstrap) || resolved.bootstrap < 0) throw new Error(`bootstrap must be a whole number >= 0, got ${resolved.bootstrap}`);
 	if (!(resolved.exclusion_threshold >= 0 && resolved.exclusion_threshold <= 1)) throw new Error(`the exclusion threshold must be in [0, 1], got ${resolved.exclusion_threshold}`);
 	if (!isTimeoutRule(resolved.timeouts)) throw new Error(`timeouts must be ${Object.keys(TIMEOUT_RULES).join(' or ')}, got "${resolved.timeouts}"`);
@@ -70,12 +78,23 @@ export interface ExcludedHuman {
 	reason: string;
 	/** Accuracy on fully revealed trials (null: the observer had none). */
 	full_reveal_accuracy: number | null;
+	/** The fully revealed trials that accuracy rests on. */
+	full_reveal_trials: number;
 }
 
 export interface DecisionReport {
 	levels: number[];
-	humans: { included: string[]; excluded: ExcludedHuman[] };
-	human_curve: { accuracy: Curve; normalized: Curve; ci_low: Curve; ci_high: Curve };
+	/**
+	 * `full_reveal_trials`: per person (included or not), the fully revealed trials the exclusion
+	 * check rested on; `few_full_reveal`: the people whose check rested on fewer than
+	 * options.min_full_reveal_trials (a warning: their inclusion is uncertain).
+	 */
+	humans: { included: string[]; excluded: ExcludedHuman[]; full_reveal_trials: Record<string, number>; few_full_reveal: string[] };
+	/**
+	 * People per level: the mean over included people of accuracy, balanced accuracy and d'
+	 * (signal-detection.ts), each with its 95 % bootstrap band over people (bootstrapCurve).
+	 */
+	human_curve: { accuracy: Curve; normalized: Curve; ci_low: Curve; ci_high: Curve } & SignalDetectionCurves;
 	/** Per observer: accuracy per level and n, the trials counted there (under timeouts 'drop', the answered ones). */
 	observers: Record<string, { kind: ObserverKind; accuracy: Curve; n: number[] }>;
 	/**
@@ -83,14 +102,37 @@ export interface DecisionReport {
 	 * error consistency per level (the mean over people at that level; null where nobody shares a
 	 * trial with the model).
 	 */
-	models: Record<string, { accuracy: Curve; normalized: Curve } & Record<DecisionMetricId, number | null> & { error_consistency_by_level: Curve }>;
-	/** People against people: the trial-by-trial metrics over pairs of included people (humanBaseline). */
-	human_baseline: HumanBaseline;
+	models: Record<string, { accuracy: Curve; normalized: Curve } & Record<DecisionMetricId, number | null> & { error_consistency_by_level: Curve } & ModelExtras>;
+	/**
+	 * People against people: the trial-by-trial metrics over pairs of included people
+	 * (humanBaseline), and `ci`, each one's 95 % bootstrap interval (bootstrap.ts, baselineIntervals).
+	 */
+	human_baseline: HumanBaseline & { ci: Record<PairwiseMetricId, Interval> };
 	/** Trials with no answer in the input (dropped or counted wrong, as options.timeouts says). */
 	no_answer_trials: number;
 	/** Every choice the report was made with. */
 	options: DecisionReportOptions;
 }
+
+/** Balanced accuracy and d' per level (signal-detection.ts), people's with their bootstrap band. */
+export type SignalDetectionCurves = {
+	balanced: Curve;
+	balanced_ci_low: Curve;
+	balanced_ci_high: Curve;
+	dprime: Curve;
+	dprime_ci_low: Curve;
+	dprime_ci_high: Curve;
+};
+
+/**
+ * A model's balanced accuracy and d' per level (signal-detection.ts), and `ci`: each decision
+ * metric's 95 % bootstrap interval over images and people (bootstrap.ts, decisionIntervals).
+ */
+export type ModelExtras = {
+	balanced: Curve;
+	dprime: Curve;
+	ci: Record<DecisionMetricId, Interval>;
+};
 
 /**
  * The human baseline: each trial-by-trial metric (metrics.ts, PAIRWISE_METRICS) over all pairs of
@@ -184,10 +226,10 @@ export function decisionReport(trials: readonly Trial[], options: DecisionOption
 	const counted = resolved.timeouts === 'drop' ? trials.filter((t) => t.response !== null) : trials;
 
 	// accuracy per observer per level: correct / counted trials
-	const byObserver = new Map<string, { kind: ObserverKind; correct: number[]; n: number[]; answers: Map<string, boolean>[] }>();
+	const byObserver = new Map<string, { kind: ObserverKind; correct: number[]; n: number[]; answers: Map<string, boolean>[]; signal: SignalCounts[] }>();
 	for (const t of trials) {
 		const o = byObserver.get(t.observer);
-		if (!o) byObserver.set(t.observer, { kind: t.kind, correct: levels.map(() => 0), n: levels.map(() => 0), answers: levels.map(() => new Map()) });
+		if (!o) byObserver.set(t.observer, { kind: t.kind, correct: levels.map(() => 0), n: levels.map(() => 0), answers: levels.map(() => new Map()), signal: levels.map(emptyCounts) });
 		else if (o.kind !== t.kind) throw new Error(`observer ${t.observer} is both ${o.kind} and ${t.kind}`);
 	}
 	for (const t of counted) {
@@ -197,6 +239,7 @@ export function decisionReport(trials: readonly Trial[], options: DecisionOption
 		o.n[l]!++;
 		if (correct) o.correct[l]!++;
 		o.answers[l]!.set(t.image_id, correct);
+		countTrial(o.signal[l]!, t.category, t.response);
 	}
 	const accuracyOf = (o: { correct: number[]; n: number[] }): Curve => o.n.map((n, l) => (n ? o.correct[l]! / n : null));
 
@@ -207,11 +250,13 @@ export function decisionReport(trials: readonly Trial[], options: DecisionOption
 	const full = fullRevealIndex(levels);
 	const included: string[] = [];
 	const excluded: ExcludedHuman[] = [];
+	const fullRevealTrials: Record<string, number> = {};
 	for (const [id, o] of byObserver) {
 		if (o.kind !== 'human') continue;
-		const fullAccuracy = full === null || o.n[full] === 0 ? null : o.correct[full]! / o.n[full]!;
+		const fullTrials = (fullRevealTrials[id] = full === null ? 0 : o.n[full]!);
+		const fullAccuracy = fullTrials === 0 ? null : o.correct[full!]! / fullTrials;
 		if (fullAccuracy !== null && fullAccuracy <= exclusionThreshold) {
-			excluded.push({ id, full_reveal_accuracy: fullAccuracy, reason: `accuracy on fully revealed images ${fullAccuracy.toFixed(3)} is at most ${exclusionThreshold}` });
+			excluded.push({ id, full_reveal_accuracy: fullAccuracy, full_reveal_trials: fullTrials, reason: `accuracy on fully revealed images ${fullAccuracy.toFixed(3)} is at most ${exclusionThreshold} (${fullTrials} fully revealed trial${fullTrials === 1 ? '' : 's'})` });
 		} else {
 			included.push(id);
 		}
@@ -221,6 +266,14 @@ export function decisionReport(trials: readonly Trial[], options: DecisionOption
 	const humanAccuracy = meanCurve(humanCurves, levels.length);
 	const humanNormalized = normalizedCurve(humanAccuracy, levels);
 	const ci = bootstrapCurve(humanCurves, levels.length, bootstrap, seed);
+	// balanced accuracy and d' per level: people's mean with its band, as the accuracy's
+	const humanSignal = included.map((id) => signalCurves(byObserver.get(id)!.signal));
+	const balanced = humanSignal.map((c) => c.balanced), dprime = humanSignal.map((c) => c.dprime);
+	const balancedBand = bootstrapCurve(balanced, levels.length, bootstrap, seed), dprimeBand = bootstrapCurve(dprime, levels.length, bootstrap, seed);
+	const signalDetection: SignalDetectionCurves = {
+		balanced: meanCurve(balanced, levels.length), balanced_ci_low: balancedBand.ci_low, balanced_ci_high: balancedBand.ci_high,
+		dprime: meanCurve(dprime, levels.length), dprime_ci_low: dprimeBand.ci_low, dprime_ci_high: dprimeBand.ci_high
+	};
 
 	const models: DecisionReport['models'] = {};
 	const humanAnswers = included.map((h) => byObserver.get(h)!.answers);
@@ -229,16 +282,20 @@ export function decisionReport(trials: readonly Trial[], options: DecisionOption
 		const accuracy = observers[id]!.accuracy;
 		const normalized = normalizedCurve(accuracy, levels);
 		const metrics = scoreAll(DECISION_METRICS, { model: o.answers, humans: humanAnswers, modelNormalized: normalized, humanNormalized });
-		models[id] = { accuracy, normalized, ...metrics, error_consistency_by_level: levelCurve(metricById('error_consistency').perLevel, o.answers, humanAnswers) };
+		models[id] = {
+			accuracy, normalized, ...metrics, error_consistency_by_level: levelCurve(metricById('error_consistency').perLevel, o.answers, humanAnswers),
+			...signalCurves(o.signal),
+			ci: decisionIntervals(o.answers, humanAnswers, levels, { resamples: bootstrap, seed, modelKey: id })
+		};
 	}
 
 	return {
 		levels,
-		humans: { included, excluded },
-		human_curve: { accuracy: humanAccuracy, normalized: humanNormalized, ...ci },
+		humans: { included, excluded, full_reveal_trials: fullRevealTrials, few_full_reveal: Object.keys(fullRevealTrials).filter((id) => fullRevealTrials[id]! < resolved.min_full_reveal_trials) },
+		human_curve: { accuracy: humanAccuracy, normalized: humanNormalized, ...ci, ...signalDetection },
 		observers,
 		models,
-		human_baseline: humanBaseline(humanAnswers, levels.length),
+		human_baseline: { ...humanBaseline(humanAnswers, levels.length), ci: baselineIntervals(humanAnswers, { resamples: bootstrap, seed }) },
 		no_answer_trials: noAnswer,
 		options: resolved
 	};

@@ -26,6 +26,7 @@ export {
 	DECISION_METRICS,
 	errorConsistency,
 	FEATURE_METRICS,
+	formatInterval,
 	formatMetric,
 	HEADLINE_METRICS,
 	levelCurve,
@@ -97,3 +98,6 @@ export {
 	type SessionRow
 } from './study-summary.js';
 export { formatObserver, modelObserver, parseObserver, TEST_OBSERVER_PREFIX, type Observer, type ObserverKind } from '../stimuli/observer.js';
+export { baselineDraws, baselineIntervals, CI_LEVEL, decisionDraws, decisionIntervals, featureDraws, featureIntervals, NO_INTERVAL, percentileInterval, type Interval } from './bootstrap.js';
+export { balancedAccuracy, dPrime, LOG_LINEAR_CORRECTION, normalQuantile, SIGNAL_CATEGORY, signalCurves, type SignalCounts } from './signal-detection.js';
+export type { ModelExtras, SignalDetectionCurves } from './decision.js';

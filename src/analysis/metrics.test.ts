@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
 	DECISION_METRICS,
 	FEATURE_METRICS,
+	formatInterval,
 	formatMetric,
 	HEADLINE_METRICS,
 	levelCurve,
@@ -121,5 +122,14 @@ describe('the registry', () => {
 		expect(formatMetric(metricById('alignment'), 0.61234)).toBe('0.612');
 		expect(formatMetric(metricById('alignment'), null)).toBe('–');
 		expect(() => metricById('brain_score')).toThrow('unknown metric "brain_score"; known: error_consistency, observed_consistency, accuracy_difference, curve_correlation, curve_difference, alignment');
+	});
+});
+
+describe('formatInterval', () => {
+	it('shows a 95 % interval in the metric\'s digits, and nothing when it is not estimable', () => {
+		expect(formatInterval({ digits: 3 }, { ci_low: 0.05, ci_high: 0.2 })).toBe('[0.050, 0.200]');
+		expect(formatInterval({ digits: 4 }, { ci_low: -0.01234, ci_high: 1 })).toBe('[-0.0123, 1.0000]');
+		expect(formatInterval({ digits: 3 }, { ci_low: null, ci_high: null })).toBe('');
+		expect(formatInterval({ digits: 3 }, undefined)).toBe('');
 	});
 });

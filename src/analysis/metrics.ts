@@ -392,3 +392,7 @@ export function scoreAll<const M extends readonly { id: string; compute(input: I
 /** A metric's value as shown: its digits, or `missing` (an en dash) for no value. */
 export const formatMetric = (metric: Pick<MetricBase<string>, 'digits'>, value: number | null | undefined, missing = '–') =>
 	value === null || value === undefined ? missing : value.toFixed(metric.digits);
+
+/** A 95 % interval as tables show it, "[low, high]" in the metric's digits; '' when it is not estimable (bootstrap.ts). */
+export const formatInterval = (metric: Pick<MetricBase<string>, 'digits'>, interval: { ci_low: number | null; ci_high: number | null } | undefined) =>
+	interval && interval.ci_low !== null && interval.ci_high !== null ? `[${interval.ci_low.toFixed(metric.digits)}, ${interval.ci_high.toFixed(metric.digits)}]` : '';

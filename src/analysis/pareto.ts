@@ -13,6 +13,12 @@ export interface ParetoPoint {
 	x: number;
 	/** An alignment score (feature alignment, error consistency, ...). */
 	y: number;
+	/** y's 95 % interval (src/analysis/bootstrap.ts); null or absent where not estimable. */
+	ci_low?: number | null;
+	ci_high?: number | null;
+	/** x's 95 % interval, where known (published ImageNet accuracies come without one). */
+	x_ci_low?: number | null;
+	x_ci_high?: number | null;
 }
 
 /** a dominates b: at least as good on both axes and better on one (y better as `direction` says). */

@@ -26,13 +26,16 @@ describe('study summaries', () => {
 		];
 		expect(sessionOverview(sessions, report, false)).toEqual({
 			sessions: 2, completed: 1, inProgress: 1, testSessions: 1, included: 1,
-			excluded: [{ observer: 'test:human:b', reason: 'accuracy on fully revealed images 0.000 is at most 0.5', test: true }]
+			excluded: [{ observer: 'test:human:b', reason: 'accuracy on fully revealed images 0.000 is at most 0.5 (2 fully revealed trials)', test: true }],
+			// both people's checks rest on 2 fully revealed trials, fewer than the default 10
+			fewFullReveal: [{ observer: 'human:a', trials: 2, test: false }, { observer: 'test:human:b', trials: 2, test: true }],
+			minFullRevealTrials: 10
 		});
-		expect(sessionOverview(sessions, null, true)).toMatchObject({ sessions: 3, completed: 2, included: 0, excluded: [] });
+		expect(sessionOverview(sessions, null, true)).toMatchObject({ sessions: 3, completed: 2, included: 0, excluded: [], fewFullReveal: [], minFullRevealTrials: null });
 	});
 
 	it('gives one row per model: overall accuracy, decision and feature alignment, top-1', () => {
-		const feature = { alignment: 0.8, mean_spearman: 0.52, mean_iou: 0.3, mean_dice: 0.45, images_compared: 2 } as FeatureReport;
+		const feature = { alignment: 0.8, mean_spearman: 0.52, mean_iou: 0.3, mean_dice: 0.45, images_compared: 2, images: {}, ceiling: 0.65 } as unknown as FeatureReport;
 		// feature reports are keyed by the model's map source, model:<id>
 		const rows = modelSummaries(report, { 'model:m': feature, 'model:other': { ...feature, alignment: 0.1 } }, { m: 0.7 });
 		expect(rows.map((r) => r.observer)).toEqual(['model:m', 'model:other']); // one row per model
@@ -57,8 +60,8 @@ describe('study summaries', () => {
 		const document = (options: { timeouts?: 'drop' | 'wrong' }, withReport: boolean) =>
 			resultsDocument({ study: 's', generatedAt: new Date(0), includeTest: false, options, report: withReport ? report : null, features: {}, summaries: [] });
 		// the report's own record (bootstrap 0 above), or the defaults with the page's choice before there is a report
-		expect(document({}, true).options).toEqual({ timeouts: 'drop', exclusion_threshold: 0.5, bootstrap: 0, seed: 1 });
-		expect(document({ timeouts: 'wrong' }, false).options).toEqual({ timeouts: 'wrong', exclusion_threshold: 0.5, bootstrap: 1000, seed: 1 });
+		expect(document({}, true).options).toEqual({ timeouts: 'drop', exclusion_threshold: 0.5, bootstrap: 0, seed: 1, min_full_reveal_trials: 10 });
+		expect(document({ timeouts: 'wrong' }, false).options).toEqual({ timeouts: 'wrong', exclusion_threshold: 0.5, bootstrap: 1000, seed: 1, min_full_reveal_trials: 10 });
 	});
 });
 

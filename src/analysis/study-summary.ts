@@ -8,6 +8,7 @@
  * model's map source; maps are not test-marked per run).
  */
 import { formatObserver, modelObserver, parseObserver, type Observer } from '../stimuli/observer.js';
+import { featureIntervals, NO_INTERVAL, type Interval } from './bootstrap.js';
 import { decisionOptions, decisionReport, type DecisionOptions, type DecisionReport } from './decision.js';
 import { exportTrials, type StoredDecisionTrial } from './export.js';
 import type { FeatureReport } from './features.js';
@@ -32,6 +33,12 @@ export interface SessionOverview {
 	/** People whose data the human curve uses, and those excluded (with the reason). */
 	included: number;
 	excluded: { observer: string; reason: string; test: boolean }[];
+	/**
+	 * People whose exclusion check rested on fewer fully revealed trials than `minFullRevealTrials`
+	 * (the decision report's option; null without a report), with how many they had.
+	 */
+	fewFullReveal: { observer: string; trials: number; test: boolean }[];
+	minFullRevealTrials: number | null;
 }
 
 /** A report key's observer; a free name (hand-written file) of the given kind. */
@@ -46,7 +53,9 @@ export function sessionOverview(sessions: readonly SessionRow[], report: Decisio
 		inProgress: shown.filter((s) => s.status === 'started').length,
 		testSessions: sessions.filter((s) => s.is_test).length,
 		included: report?.humans.included.length ?? 0,
-		excluded: (report?.humans.excluded ?? []).map((e) => ({ observer: e.id, reason: e.reason, test: observerOf(e.id, 'human').test }))
+		excluded: (report?.humans.excluded ?? []).map((e) => ({ observer: e.id, reason: e.reason, test: observerOf(e.id, 'human').test })),
+		fewFullReveal: (report?.humans.few_full_reveal ?? []).map((id) => ({ observer: id, trials: report!.humans.full_reveal_trials[id] ?? 0, test: observerOf(id, 'human').test })),
+		minFullRevealTrials: report?.options.min_full_reveal_trials ?? null
 	};
 }
 
@@ -59,6 +68,14 @@ export interface ModelSummary {
 	accuracy: number | null;
 	/** Every metric of the registry (metrics.ts, METRICS) by id; null where there is no value. */
 	metrics: Record<MetricId, number | null>;
+	/**
+	 * Each metric's 95 % bootstrap interval (bootstrap.ts): decision metrics over images and
+	 * people (the decision report's `ci`), feature metrics over the images compared; both ends
+	 * null where it is not estimable.
+	 */
+	intervals: Record<MetricId, Interval>;
+	/** ImageNet top-1's interval: not known for the registry's published accuracies (null ends). */
+	imagenetTop1Interval: Interval;
 	/** Images the feature metrics compared. */
 	featureImages: number;
 }
@@ -67,8 +84,11 @@ export interface ModelSummary {
  * One row per model in the decision report or with a feature report. Overall accuracy is
  * correct / answered over all levels (from the per-level accuracies and counts).
  * `features` is keyed by the model's map source (`model:<id>`), `imagenetTop1` by registry id.
+ * The feature metrics' intervals use the decision report's bootstrap options (resamples and
+ * seed), or the defaults without a report.
  */
 export function modelSummaries(report: DecisionReport | null, features: Readonly<Record<string, FeatureReport>>, imagenetTop1: Readonly<Record<string, number | null>>): ModelSummary[] {
+	const { bootstrap: resamples, seed } = report?.options ?? decisionOptions();
 	const decided = Object.keys(report?.models ?? {});
 	const decidedModels = new Set(decided.map((o) => observerOf(o, 'model').id));
 	const mapsOnly = Object.keys(features).filter((source) => !decidedModels.has(observerOf(source, 'model').id));
@@ -79,16 +99,23 @@ export function modelSummaries(report: DecisionReport | null, features: Readonly
 		const answered = counts ? counts.n.reduce((a, b) => a + b, 0) : 0;
 		const correct = counts ? counts.n.reduce((sum, n, l) => sum + n * (counts.accuracy[l] ?? 0), 0) : 0;
 		// feature maps are not test-marked per run: a test run's row shows the model's maps too
-		const feature = features[formatObserver({ ...model, test: false })];
+		const source = formatObserver({ ...model, test: false });
+		const feature = features[source];
 		const metrics = Object.fromEntries(
 			METRICS.map((m) => [m.id, (m.scope === 'decision' ? decision?.[m.id] : feature?.[m.id]) ?? null])
 		) as Record<MetricId, number | null>;
+		const featureCi = feature ? featureIntervals(feature.images, feature.ceiling, { resamples, seed, source }) : null;
+		const intervals = Object.fromEntries(
+			METRICS.map((m) => [m.id, (m.scope === 'decision' ? decision?.ci?.[m.id] : featureCi?.[m.id]) ?? NO_INTERVAL])
+		) as Record<MetricId, Interval>;
 		return {
 			observer,
 			model,
 			imagenetTop1: imagenetTop1[model.id] ?? null,
 			accuracy: answered ? correct / answered : null,
 			metrics,
+			intervals,
+			imagenetTop1Interval: NO_INTERVAL,
 			featureImages: feature?.images_compared ?? 0
 		};
 	});
@@ -109,6 +136,9 @@ export interface AlignmentRow {
 	/** The metric's label (metrics.ts). */
 	measure: string;
 	value: number;
+	/** The value's 95 % bootstrap interval (bootstrap.ts); null ends where it is not estimable. */
+	ci_low: number | null;
+	ci_high: number | null;
 }
 
 /** The alignment figure's bars: every headline metric of every model that has a value. */
@@ -116,16 +146,22 @@ export function alignmentRows(summaries: readonly ModelSummary[], styles: Readon
 	return summaries.flatMap((s) =>
 		HEADLINE_METRICS.flatMap((m) => {
 			const value = s.metrics[m.id];
-			return value === null ? [] : [{ model: styles[s.observer]!.label, colour: styles[s.observer]!.colour, measure: m.label, value }];
+			return value === null ? [] : [{ model: styles[s.observer]!.label, colour: styles[s.observer]!.colour, measure: m.label, value, ...s.intervals[m.id] }];
 		})
 	);
 }
 
-/** The pareto figure's points: models with both a published ImageNet top-1 and the chosen metric. */
+/**
+ * The pareto figure's points: models with both a published ImageNet top-1 and the chosen metric,
+ * each with the metric's 95 % interval (`ci_low`, `ci_high`) and top-1's (`x_ci_low`,
+ * `x_ci_high`, null unless known).
+ */
 export function paretoPoints(summaries: readonly ModelSummary[], metric: MetricId, styles: Readonly<Record<string, ObserverStyle>>): (ParetoPoint & ObserverStyle)[] {
 	return summaries.flatMap((s) => {
 		const y = s.metrics[metric];
-		return s.imagenetTop1 !== null && y !== null ? [{ id: s.observer, x: s.imagenetTop1, y, ...styles[s.observer]! }] : [];
+		if (s.imagenetTop1 === null || y === null) return [];
+		const { ci_low, ci_high } = s.intervals[metric];
+		return [{ id: s.observer, x: s.imagenetTop1, y, ci_low, ci_high, x_ci_low: s.imagenetTop1Interval.ci_low, x_ci_high: s.imagenetTop1Interval.ci_high, ...styles[s.observer]! }];
 	});
 }
 
@@ -187,6 +223,8 @@ export function resultsDocument(input: {
 		notes: {
 			decision: 'src/analysis/decision.ts: accuracy, exclusions, normalized curves, 95 % bootstrap, trials with no answer (options.timeouts), the human baseline over pairs of people',
 			features: 'src/analysis/features.ts: Harmonization preprocessing, Spearman, top-10 % IoU and Dice per image',
+			intervals: `src/analysis/bootstrap.ts: 95 % percentile bootstrap intervals (ci_low, ci_high) over options.bootstrap resamples seeded by options.seed; decision metrics resample images and people, feature metrics the images compared`,
+			signal_detection: "src/analysis/signal-detection.ts: balanced accuracy (TPR + TNR) / 2 and d' = z(H) - z(F) per level, 'animal' the signal, log-linear correction (Hautus 1995)",
 			metrics: METRICS.map((m) => ({ id: m.id, label: m.label, formula: m.formula, source: m.source })),
 			decision_rules: "src/stimuli/task.ts DECISION_RULES: how each model's probabilities became its answers, as stored with its runs (model_runs.config.decision_rule)",
 			observers: 'src/stimuli/observer.ts: observers are keyed [test:]<kind>:<id>; feature reports by the model map source model:<id>'

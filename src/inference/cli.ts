@@ -1,6 +1,6 @@
 /**
  * npm run models -- run --model ID --set DIR --out FILE.csv [--saliency DIR] [--models DIR]
- *                        [--backend wasm|cpu] [--batch 16] [--levels 0,9] [--limit N] [--decision-rule ${Object.keys(DECISION_RULES).join('|')}]
+ *                        [--backend wasm|cpu] [--batch 16] [--levels 0,9] [--limit N [--sample-seed 1]] [--decision-rule ${Object.keys(DECISION_RULES).join('|')}]
  * npm run models -- list
  * npm run models -- import-results --csv FILE.csv --model ID --name NAME --family FAMILY --top1 0.76
  *                        --set SLUG [--study SLUG] [--maps DIR] [--env .local/standin/env.json]
@@ -48,10 +48,11 @@ import { runModel, type StimulusJob } from './run.js';
 import { saliencyAtStimulus, saliencyParams } from './saliency.js';
 import { tallyByLevel, tallyTotal } from '../analysis/accuracy.js';
 import { trialsToCsv } from '../analysis/trials.js';
+import { sampleStimuli, STIMULUS_SAMPLE_SEED } from '../stimuli/sample.js';
 import { fail, commandOrUsage, numberOption } from '../lib/command-line.js';
 
 const USAGE = `usage:
-  npm run models -- run --model ID --set DIR --out FILE.csv [--saliency DIR] [--models DIR] [--backend wasm|cpu] [--batch 16] [--levels 0,9] [--limit N] [--decision-rule ${Object.keys(DECISION_RULES).join('|')}]
+  npm run models -- run --model ID --set DIR --out FILE.csv [--saliency DIR] [--models DIR] [--backend wasm|cpu] [--batch 16] [--levels 0,9] [--limit N [--sample-seed ${STIMULUS_SAMPLE_SEED}]] [--decision-rule ${Object.keys(DECISION_RULES).join('|')}]
   npm run models -- list
   npm run models -- import FILE.onnx --id ID --name NAME --family FAMILY --top1 0.76 [--preprocessing unit|symmetric|imagenet]
       [--output-order standard|background-first|darknet] [--outputs logits|probabilities] [--license TEXT] [--upstream TEXT] [--out .local/models]
@@ -80,6 +81,7 @@ const { positionals, values } = parseArgs({
 		batch: { type: 'string', default: '16' },
 		levels: { type: 'string' },
 		limit: { type: 'string' },
+		'sample-seed': { type: 'string' },
 		'decision-rule': { type: 'string', default: DEFAULT_DECISION_RULE },
 		csv: { type: 'string' },
 		id: { type: 'string' },
@@ -169,7 +171,8 @@ try {
 		const levels = values.levels?.split(',').map(Number);
 		const classesOf = new Map(set.manifest.images.map((i) => [i.image_id, i.imagenet_classes]));
 		let stimuli = set.manifest.stimuli.filter((s) => !levels || levels.includes(s.level_index));
-		if (values.limit) stimuli = stimuli.slice(0, Number(values.limit));
+		// at most N stimuli, balanced across categories and levels by a seed (src/stimuli/sample.ts)
+		if (values.limit) stimuli = sampleStimuli(stimuli, numberOption('limit', values.limit, (n) => Number.isInteger(n) && n >= 1, 'a whole number of at least 1')!, values['sample-seed'] ?? STIMULUS_SAMPLE_SEED);
 		const jobs: StimulusJob[] = stimuli.map((s) => ({
 			stimulus_id: s.id, image_id: s.image_id, category: s.category, reveal: s.reveal, level_index: s.level_index,
 			imagenet_classes: classesOf.get(s.image_id) ?? [],

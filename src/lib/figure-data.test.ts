@@ -55,7 +55,7 @@ describe('CSV and options', () => {
 		expect(optionsText({ exclusion_threshold: 0.5, include_test_data: true, seed: null })).toBe('exclusion threshold = 0.5; include test data = true; seed = none');
 	});
 	it('gives alignment rows their interval, empty when they have none', () => {
-		const rows = [{ model: 'M', colour: '#111', measure: 'Error consistency', value: 0.2 }, { model: 'M', colour: '#111', measure: 'Feature alignment', value: 0.5, ci_low: 0.4, ci_high: 0.6 }];
+		const rows = [{ model: 'M', colour: '#111', measure: 'Error consistency', value: 0.2, ci_low: null, ci_high: null }, { model: 'M', colour: '#111', measure: 'Feature alignment', value: 0.5, ci_low: 0.4, ci_high: 0.6 }];
 		expect(rows.map(hasInterval)).toEqual([false, true]);
 		expect(alignmentCsvRows(rows).map((r) => [r.ci_low, r.ci_high])).toEqual([[null, null], [0.4, 0.6]]);
 	});

@@ -67,14 +67,14 @@ export function decisionCurveRows(report: DecisionReport, options: { humanLabel:
 	return rows;
 }
 
-/** An alignment row with its 95 % interval when it has one (`ci_low` / `ci_high` null or absent: no interval). */
-export type AlignmentPoint = AlignmentRow & { ci_low?: number | null; ci_high?: number | null };
+/** An alignment row with its 95 % interval (`ci_low` / `ci_high` null: no interval; study-summary.ts). */
+export type AlignmentPoint = AlignmentRow;
 
 export const hasInterval = (r: AlignmentPoint): r is AlignmentPoint & { ci_low: number; ci_high: number } => typeof r.ci_low === 'number' && typeof r.ci_high === 'number';
 
 /** The alignment figure's data: one row per model and measure, with the interval (empty when none). */
 export const alignmentCsvRows = (rows: readonly AlignmentPoint[]): CsvRow[] =>
-	rows.map((r) => ({ model: r.model, measure: r.measure, value: r.value, ci_low: r.ci_low ?? null, ci_high: r.ci_high ?? null, colour: r.colour }));
+	rows.map((r) => ({ model: r.model, measure: r.measure, value: r.value, ci_low: r.ci_low, ci_high: r.ci_high, colour: r.colour }));
 
 /** A number as a CSV shows it: 6 significant digits, no binary noise (0.30000000000000004 -> 0.3). */
 const cell = (value: CsvValue) => (typeof value === 'number' && Number.isFinite(value) ? +value.toPrecision(6) : value);

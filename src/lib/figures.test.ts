@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decisionReport, type Trial } from '$analysis/index.js';
 import { alignmentFigure, decisionCurveFigure } from './figures.js';
 
-const row = (model: string, measure: string, value: number, ci?: [number, number]) => ({ model, colour: '#d62728', measure, value, ...(ci ? { ci_low: ci[0], ci_high: ci[1] } : {}) });
+const row = (model: string, measure: string, value: number, ci?: [number, number]) => ({ model, colour: '#d62728', measure, value, ci_low: ci?.[0] ?? null, ci_high: ci?.[1] ?? null });
 
 describe('alignmentFigure', () => {
 	it('draws one panel per measure, each with its own axis, and error bars only where a row has its interval', () => {

@@ -181,19 +181,28 @@ function stackPanels(panels: { panel: SVGSVGElement; measure: string }[]): SVGSV
  * ImageNet top-1 against an alignment score, with the pareto front (Fel et al. 2022, Fig. 3):
  * each model in its colour and marker; the dashed staircase joins the models no other model beats
  * on both axes (on the score's axis in its direction: higher, or lower for a difference), and
- * those models are ringed.
+ * those models are ringed. Error bars: each point's 95 % bootstrap interval (src/analysis/
+ * bootstrap.ts) on the score's axis, and on the accuracy axis where one is known (published
+ * ImageNet accuracies come without one); a point whose interval is not estimable has no bar.
  */
 export function paretoFigure(points: readonly (ParetoPoint & ObserverStyle)[], metric: Pick<Metric, 'name' | 'direction'>): SVGSVGElement {
 	const front = paretoFront([...points], metric.direction);
+	const known = (a: number | null | undefined, b: number | null | undefined): boolean => typeof a === 'number' && typeof b === 'number';
+	const yBars = points.filter((p) => known(p.ci_low, p.ci_high));
+	const xBars = points.filter((p) => known(p.x_ci_low, p.x_ci_high));
+	const digits = (v: number) => v.toFixed(3);
 	return asSvg(
 		Plot.plot({
 			width: WIDTH,
 			height: 380,
 			marginRight: 140,
-			x: { label: 'ImageNet top-1 accuracy →', grid: true, tickFormat: '.0%', domain: paddedDomain(points.map((p) => p.x), 0.05) },
-			y: { label: metric.direction === 'higher' ? `↑ ${metric.name}` : `↓ ${metric.name} (lower is better)`, grid: true, domain: paddedDomain([0, ...points.map((p) => p.y)], 0.1) },
+			x: { label: 'ImageNet top-1 accuracy →', grid: true, tickFormat: '.0%', domain: paddedDomain([...points.map((p) => p.x), ...xBars.flatMap((p) => [p.x_ci_low!, p.x_ci_high!])], 0.05) },
+			y: { label: metric.direction === 'higher' ? `↑ ${metric.name}` : `↓ ${metric.name} (lower is better)`, grid: true, domain: paddedDomain([0, ...points.map((p) => p.y), ...yBars.flatMap((p) => [p.ci_low!, p.ci_high!])], 0.1) },
 			marks: [
 				Plot.line(front, { x: 'x', y: 'y', curve: 'step-after', stroke: '#999', strokeDasharray: '4,3' }),
+				// 95 % intervals: vertical on the score, horizontal on top-1 where known
+				Plot.ruleX(yBars, { x: 'x', y1: 'ci_low', y2: 'ci_high', stroke: 'colour', strokeWidth: 1.5, ariaDescription: 'score 95 % interval', title: (p: ParetoPoint & ObserverStyle) => `${p.label}: 95 % interval [${digits(p.ci_low!)}, ${digits(p.ci_high!)}]` }),
+				Plot.ruleY(xBars, { y: 'y', x1: 'x_ci_low', x2: 'x_ci_high', stroke: 'colour', strokeWidth: 1.5, ariaDescription: 'top-1 95 % interval', title: (p: ParetoPoint & ObserverStyle) => `${p.label}: top-1 95 % interval [${digits(p.x_ci_low!)}, ${digits(p.x_ci_high!)}]` }),
 				Plot.dot(front, { x: 'x', y: 'y', r: 10, stroke: '#111', strokeWidth: 1.5 }),
 				Plot.dot(points, { x: 'x', y: 'y', r: 5, fill: 'colour', stroke: 'colour', symbol: 'marker' }),
 				Plot.text(points, { x: 'x', y: 'y', text: 'label', dx: 8, textAnchor: 'start' })

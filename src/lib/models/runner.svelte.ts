@@ -17,6 +17,7 @@ import { isTestVisit } from '$lib/test-data.js';
 import { platformClient } from '$lib/platform.js';
 import { loadStimulusSet, mapToPng, stableUuid } from '$stimuli/index.js';
 import { formatObserver, modelObserver } from '$stimuli/observer.js';
+import { sampleStimuli, STIMULUS_SAMPLE_SEED } from '$stimuli/sample.js';
 import { taskOf, type DecisionRule, type TaskId } from '$stimuli/task.js';
 
 export interface RunSettings {
@@ -72,7 +73,7 @@ export class ModelRunner {
 			const loaded = await loadStimulusSet(set.base_url);
 			const full = loaded.manifest.levels.length - 1;
 			let stimuli = loaded.manifest.stimuli.filter((s) => settings.levels === 'all' || s.level_index === full);
-			if (settings.limit) stimuli = stimuli.slice(0, settings.limit);
+			if (settings.limit) stimuli = sampleStimuli(stimuli, settings.limit, STIMULUS_SAMPLE_SEED); // balanced across categories and levels, seeded
 			const jobs = workerJobs(loaded, stimuli, location.origin);
 			const task = taskOf(loaded.manifest).id;
 			for (const entry of models) await this.#runOne(entry, set, jobs, task, full, settings);
