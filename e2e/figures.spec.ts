@@ -179,7 +179,7 @@ test.describe.serial('figures', () => {
 		const footer = [...svg.matchAll(/<text[^>]*data-frame="footer"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]).join(' ');
 		expect(footer).toContain('n: 5 included (0 excluded), 12 models');
 		expect(footer).toMatch(/n: per level \(people, trials\): \d+(\.\d)? %: \d people, \d+ trials/);
-		expect(footer).toContain('Options: study = e2e-figures; include test data = true; normalized = false; timeouts = drop; exclusion threshold = 0.5; bootstrap = 1000; seed = 1');
+		expect(footer).toContain('Options: study = e2e-figures; include test data = true; measure = accuracy; timeouts = drop; exclusion threshold = 0.5; bootstrap = 1000; seed = 1');
 		expect(footer).toMatch(/Made \d{4}-\d\d-\d\d \d\d:\d\d UTC with see-like-people/);
 		expect(svg).toContain('Accuracy (proportion correct)');
 		expect(svg).toContain('Image revealed (% of pixels, log scale)');
@@ -199,7 +199,7 @@ test.describe.serial('figures', () => {
 		expect(new Set(rows.filter((r) => r.series === 'person').map((r) => r.observer)).size).toBe(PEOPLE);
 		expect(new Set(rows.filter((r) => r.series === 'model').map((r) => r.observer)).size).toBe(MODELS);
 		expect(rows.filter((r) => r.series === 'people_mean')).toHaveLength(manifest.levels.length);
-		expect(Object.keys(rows[0]!)).toEqual(['series', 'observer', 'label', 'reveal', 'reveal_percent', 'accuracy', 'normalized', 'trials', 'ci_low', 'ci_high']);
+		expect(Object.keys(rows[0]!)).toEqual(['series', 'observer', 'label', 'reveal', 'reveal_percent', 'accuracy', 'normalized', 'trials', 'ci_low', 'ci_high', 'balanced', 'dprime']);
 		const about = JSON.parse(strFromU8(files[`${SLUG}-decision-curves-options.json`]!));
 		expect(about.options).toMatchObject({ study: SLUG, timeouts: 'drop', bootstrap: 1000 });
 

@@ -35,9 +35,9 @@ describe('decision report on a hand-worked case', () => {
 
 	it('finds the levels and each observer accuracy, with counts and nulls for empty levels', () => {
 		expect(report.levels).toEqual([0.1, 0.5, 1]);
-		expect(report.observers.h1).toEqual({ kind: 'human', accuracy: [1, 1, 1], n: [1, 1, 2] });
-		expect(report.observers.h2).toEqual({ kind: 'human', accuracy: [0.5, 0, 1], n: [2, 1, 1] });
-		expect(report.observers.h4).toEqual({ kind: 'human', accuracy: [0, null, 1], n: [1, 0, 1] }); // no answer (null) is wrong
+		expect(report.observers.h1).toMatchObject({ kind: 'human', accuracy: [1, 1, 1], n: [1, 1, 2] });
+		expect(report.observers.h2).toMatchObject({ kind: 'human', accuracy: [0.5, 0, 1], n: [2, 1, 1] });
+		expect(report.observers.h4).toMatchObject({ kind: 'human', accuracy: [0, null, 1], n: [1, 0, 1] }); // no answer (null) is wrong
 		// model: 0.1 -> a right, c wrong, d right = 2/3; 0.5 -> a right, b wrong = 1/2; 1 -> b, d right, c wrong = 2/3
 		expect(report.observers.m!.accuracy).toEqual([2 / 3, 1 / 2, 2 / 3]);
 	});
@@ -116,7 +116,7 @@ describe('trials with no answer (timeouts)', () => {
 		expect(report.options.timeouts).toBe('drop');
 		expect(report.no_answer_trials).toBe(1);
 		expect(report.levels).toEqual([0.1, 0.5, 1]);
-		expect(report.observers.h4).toEqual({ kind: 'human', accuracy: [null, null, 1], n: [0, 0, 1] });
+		expect(report.observers.h4).toMatchObject({ kind: 'human', accuracy: [null, null, 1], n: [0, 0, 1] });
 		// 0.1: mean(h1 1, h2 0.5) = 0.75 (h4 has no counted trial there); normalized (0.75 - 0.5) / 0.5 = 0.5
 		expect(report.human_curve.accuracy).toEqual([0.75, 0.5, 1]);
 		expect(report.human_curve.normalized).toEqual([0.5, 0, 1]);

@@ -95,8 +95,11 @@ export interface DecisionReport {
 	 * (signal-detection.ts), each with its 95 % bootstrap band over people (bootstrapCurve).
 	 */
 	human_curve: { accuracy: Curve; normalized: Curve; ci_low: Curve; ci_high: Curve } & SignalDetectionCurves;
-	/** Per observer: accuracy per level and n, the trials counted there (under timeouts 'drop', the answered ones). */
-	observers: Record<string, { kind: ObserverKind; accuracy: Curve; n: number[] }>;
+	/**
+	 * Per observer: accuracy, balanced accuracy and d' per level (signal-detection.ts) and n, the
+	 * trials counted there (under timeouts 'drop', the answered ones).
+	 */
+	observers: Record<string, { kind: ObserverKind; accuracy: Curve; balanced: Curve; dprime: Curve; n: number[] }>;
 	/**
 	 * Per model: its curves, every decision metric (metrics.ts, DECISION_METRICS) by id, and the
 	 * error consistency per level (the mean over people at that level; null where nobody shares a
@@ -244,7 +247,7 @@ export function decisionReport(trials: readonly Trial[], options: DecisionOption
 	const accuracyOf = (o: { correct: number[]; n: number[] }): Curve => o.n.map((n, l) => (n ? o.correct[l]! / n : null));
 
 	const observers: DecisionReport['observers'] = {};
-	for (const [id, o] of byObserver) observers[id] = { kind: o.kind, accuracy: accuracyOf(o), n: o.n };
+	for (const [id, o] of byObserver) observers[id] = { kind: o.kind, accuracy: accuracyOf(o), ...signalCurves(o.signal), n: o.n };
 
 	// exclusion: accuracy on fully revealed trials at most the threshold
 	const full = fullRevealIndex(levels);
@@ -267,7 +270,7 @@ export function decisionReport(trials: readonly Trial[], options: DecisionOption
 	const humanNormalized = normalizedCurve(humanAccuracy, levels);
 	const ci = bootstrapCurve(humanCurves, levels.length, bootstrap, seed);
 	// balanced accuracy and d' per level: people's mean with its band, as the accuracy's
-	const humanSignal = included.map((id) => signalCurves(byObserver.get(id)!.signal));
+	const humanSignal = included.map((id) => observers[id]!);
 	const balanced = humanSignal.map((c) => c.balanced), dprime = humanSignal.map((c) => c.dprime);
 	const balancedBand = bootstrapCurve(balanced, levels.length, bootstrap, seed), dprimeBand = bootstrapCurve(dprime, levels.length, bootstrap, seed);
 	const signalDetection: SignalDetectionCurves = {

@@ -1,7 +1,7 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { decisionReport, type Trial } from '$analysis/index.js';
-import { alignmentCsvRows, decisionCurveRows, hasInterval, levelCountsText, optionsText, peoplePerLevel, rowsToCsv } from './figure-data.js';
+import { alignmentCsvRows, paretoCsvRows, decisionCurveRows, hasInterval, levelCountsText, optionsText, peoplePerLevel, rowsToCsv } from './figure-data.js';
 
 /** One answer: right when `right`, at reveal `reveal`, of an animal image. */
 const answer = (observer: string, kind: Trial['kind'], image: string, reveal: number, right: boolean): Trial => ({
@@ -58,5 +58,17 @@ describe('CSV and options', () => {
 		const rows = [{ model: 'M', colour: '#111', measure: 'Error consistency', value: 0.2, ci_low: null, ci_high: null }, { model: 'M', colour: '#111', measure: 'Feature alignment', value: 0.5, ci_low: 0.4, ci_high: 0.6 }];
 		expect(rows.map(hasInterval)).toEqual([false, true]);
 		expect(alignmentCsvRows(rows).map((r) => [r.ci_low, r.ci_high])).toEqual([[null, null], [0.4, 0.6]]);
+	});
+	it('gives pareto rows their top-1, score, interval and whether they are on the front (by the metric\'s direction)', () => {
+		const style = { colour: '#111', marker: 'circle' as const };
+		const points = [
+			{ id: 'a', label: 'A', x: 0.7, y: 0.2, ci_low: 0.1, ci_high: 0.3, ...style },
+			{ id: 'b', label: 'B', x: 0.6, y: 0.3, ci_low: null, ci_high: null, ...style },
+			{ id: 'c', label: 'C', x: 0.5, y: 0.1, ...style }
+		];
+		// higher is better: c is beaten by a (0.7 >= 0.5, 0.2 > 0.1); a and b trade off
+		expect(paretoCsvRows(points, { id: 'error_consistency', direction: 'higher' }).map((r) => [r.model, r.on_front, r.ci_low])).toEqual([['a', true, 0.1], ['b', true, null], ['c', false, null]]);
+		// lower is better: c (0.1) is the least different but least accurate; a beats b (more accurate and lower)
+		expect(paretoCsvRows(points, { id: 'accuracy_difference', direction: 'lower' }).map((r) => r.on_front)).toEqual([true, false, true]);
 	});
 });

@@ -33,11 +33,15 @@ describe('alignmentFigure', () => {
 
 describe('decisionCurveFigure', () => {
 	const trials: Trial[] = ['a', 'b', 'c'].flatMap((p, i) =>
-		[0.1, 1].flatMap((reveal) => ['i1', 'i2'].map((image, k) => ({ observer: `human:${p}`, kind: 'human' as const, image_id: image, category: 'animal' as const, reveal, response: reveal === 1 || (i + k) % 2 ? ('animal' as const) : ('non_animal' as const), rt_ms: 400 })))
+		[0.1, 1].flatMap((reveal) => ['i1', 'i2'].map((image, k) => {
+			// i1 an animal, i2 not: fully revealed answered right, at 10 % by a pattern, so balanced accuracy and d' exist
+			const category = k === 0 ? ('animal' as const) : ('non_animal' as const);
+			return { observer: `human:${p}`, kind: 'human' as const, image_id: image, category, reveal, response: reveal === 1 ? category : (i + k) % 2 ? ('animal' as const) : ('non_animal' as const), rt_ms: 400 };
+		}))
 	);
 	const report = decisionReport(trials, { bootstrap: 20 });
 	it('draws a thin line per person, the mean with its band, n per level and a legend inside the SVG', () => {
-		const svg = decisionCurveFigure(report, { normalized: false, humanLabel: 'People', styles: {} });
+		const svg = decisionCurveFigure(report, { measure: 'accuracy', humanLabel: 'People', styles: {} });
 		expect(svg.querySelectorAll('g.person-curve path')).toHaveLength(3);
 		expect(svg.querySelectorAll('g.people-mean path')).toHaveLength(1);
 		expect(svg.querySelectorAll('g.people-band path')).toHaveLength(1);
@@ -47,8 +51,16 @@ describe('decisionCurveFigure', () => {
 		expect(Number(svg.getAttribute('height'))).toBeGreaterThan(400);
 	});
 	it('has no band on the normalized curves (the report bootstraps accuracy)', () => {
-		const svg = decisionCurveFigure(report, { normalized: true, humanLabel: 'People', styles: {} });
+		const svg = decisionCurveFigure(report, { measure: 'normalized', humanLabel: 'People', styles: {} });
 		expect(svg.querySelectorAll('g.people-band path')).toHaveLength(0);
 		expect(svg.querySelectorAll('[data-legend-entry]')).toHaveLength(2);
+	});
+	it("draws balanced accuracy and d' per person with people's band, on their own axis", () => {
+		for (const measure of ['balanced', 'dprime'] as const) {
+			const svg = decisionCurveFigure(report, { measure, humanLabel: 'People', styles: {} });
+			expect(svg.querySelectorAll('g.person-curve path')).toHaveLength(3);
+			expect(svg.querySelectorAll('g.people-band path')).toHaveLength(1);
+			expect(svg.textContent).toContain(measure === 'balanced' ? 'Balanced accuracy' : "d' (z(hit rate)");
+		}
 	});
 });

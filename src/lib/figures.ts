@@ -8,9 +8,9 @@
 import { revealPercent, revealTicks } from '$stimuli/levels.js';
 import * as Plot from '@observablehq/plot';
 import type { DecisionReport, Marker, Metric, ObserverStyle, ParetoPoint } from '$analysis/index.js';
-import { HUMAN_STYLE, METRICS, normalizedCurve, paretoFront } from '$analysis/index.js';
+import { HUMAN_STYLE, METRICS, paretoFront } from '$analysis/index.js';
 import { appendLegend, canvasMeasure, fitLabel, type LegendEntry } from './figure-legend.js';
-import { hasInterval, peoplePerLevel, type AlignmentPoint } from './figure-data.js';
+import { CURVE_MEASURES, hasInterval, peoplePerLevel, personCurve, type AlignmentPoint, type CurveMeasure } from './figure-data.js';
 
 const WIDTH = 720;
 
@@ -21,32 +21,29 @@ function asSvg(figure: SVGSVGElement | HTMLElement): SVGSVGElement {
 }
 
 /**
- * Accuracy (or normalized accuracy) against the proportion revealed, log x as the levels are
+ * A decision measure per level against the proportion revealed, log x as the levels are
  * log-spaced, drawn as bethgelab/model-vs-human draws its psychophysics curves: each included
  * person as a thin light line, their mean as a black line with circles and its 95 % bootstrap
- * band (accuracy only: the report bootstraps accuracy), each model in its colour and marker.
+ * band (where the report bootstraps the measure), each model in its colour and marker.
  * Under the reveal ticks, the people and trials at each level; the legend under the plot.
  * `styles` gives each model's style by its report key.
  */
-export function decisionCurveFigure(report: DecisionReport, options: { normalized: boolean; humanLabel: string; styles: Readonly<Record<string, ObserverStyle>> }): SVGSVGElement {
-	const key = options.normalized ? 'normalized' : 'accuracy';
+export function decisionCurveFigure(report: DecisionReport, options: { measure: CurveMeasure; humanLabel: string; styles: Readonly<Record<string, ObserverStyle>> }): SVGSVGElement {
+	const measure = CURVE_MEASURES[options.measure];
 	type Point = { reveal: number; value: number; observer: string };
 	const curve = (observer: string, values: readonly (number | null)[]): Point[] =>
 		values.flatMap((value, l) => (value === null || value === undefined ? [] : [{ reveal: report.levels[l]!, value, observer }]));
-	const people = report.humans.included.flatMap((id) => {
-		const accuracy = report.observers[id]!.accuracy;
-		return curve(id, options.normalized ? normalizedCurve(accuracy, report.levels) : accuracy);
-	});
-	const mean = curve(options.humanLabel, report.human_curve[key]);
+	const people = report.humans.included.flatMap((id) => curve(id, personCurve(report, id, options.measure)));
+	const mean = curve(options.humanLabel, report.human_curve[options.measure]);
 	const modelIds = Object.keys(report.models);
 	const styleOf = (id: string): ObserverStyle => options.styles[id] ?? { label: id, colour: '#555', marker: 'square' };
-	const models = modelIds.flatMap((id) => curve(styleOf(id).label, report.models[id]![key]));
-	const band = options.normalized
-		? []
-		: report.levels.flatMap((reveal, l) => {
-				const low = report.human_curve.ci_low[l], high = report.human_curve.ci_high[l];
+	const models = modelIds.flatMap((id) => curve(styleOf(id).label, report.models[id]![options.measure]));
+	const band = measure.band
+		? report.levels.flatMap((reveal, l) => {
+				const low = report.human_curve[measure.band![0]][l], high = report.human_curve[measure.band![1]][l];
 				return low === null || high === null || low === undefined || high === undefined ? [] : [{ reveal, low, high }];
-			});
+			})
+		: [];
 	const counts = peoplePerLevel(report);
 	const series = [{ label: options.humanLabel, ...HUMAN_STYLE }, ...modelIds.map(styleOf)];
 	const minReveal = Math.min(...report.levels, 1);
@@ -60,13 +57,11 @@ export function decisionCurveFigure(report: DecisionReport, options: { normalize
 			marginBottom: margin.bottom,
 			// reveal in percent at 1-2-5 steps (1 %, 2 %, 5 %, ...), not SI prefixes (10m, 20m)
 			x: { type: 'log', label: 'Image revealed (% of pixels, log scale) →', domain: [minReveal, 1], ticks: revealTicks(minReveal), tickFormat: revealPercent, grid: true },
-			y: options.normalized
-				? { label: '↑ Normalized accuracy (chance 0, own full-reveal 1)', grid: true }
-				: { label: '↑ Accuracy (proportion correct)', domain: [0, 1], grid: true },
+			y: { label: measure.axis, ...(measure.domain ? { domain: measure.domain } : {}), grid: true },
 			color: { domain: series.map((s) => s.label), range: series.map((s) => s.colour) },
 			symbol: { domain: series.map((s) => s.label), range: series.map((s) => s.marker) },
 			marks: [
-				Plot.ruleY([options.normalized ? 0 : 0.5], { stroke: '#999', strokeDasharray: '4,3' }),
+				Plot.ruleY([measure.chance], { stroke: '#999', strokeDasharray: '4,3' }),
 				Plot.areaY(band, { x: 'reveal', y1: 'low', y2: 'high', fill: HUMAN_STYLE.colour, fillOpacity: 0.15, className: 'people-band' }),
 				Plot.lineY(people, { x: 'reveal', y: 'value', z: 'observer', stroke: HUMAN_STYLE.colour, strokeOpacity: 0.3, strokeWidth: 0.8, className: 'person-curve' }),
 				Plot.lineY(mean, { x: 'reveal', y: 'value', stroke: 'observer', strokeWidth: 2.5, className: 'people-mean' }),
