@@ -23,3 +23,6 @@ export {
 } from './spatial.js';
 export { bootstrapInterval, layerReport, scoreAllLayers, spatialReport, type LayerReport, type SpatialReport } from './report.js';
 export { brainScore, splitHalfCeiling, stratifiedSplits, type BrainScoreResult, type PresentationRecordings } from './brainscore.js';
+export { NpyError, parseNpy, writeNpy, type NpyArray } from './npy.js';
+export { isHdf5Mat, MatFileError, readMat5Variable, type MatArray } from './mat5.js';
+export { datasetFromMat, datasetFromNpy, parseSidecar, recordingsFromImageRf, RecordingsError, type ImageRfChoice, type NeuralDataset, type Sidecar } from './recordings.js';
