@@ -8,7 +8,7 @@
  *
  * With X (n x p) and Y (n x q) centred by their column means (not scaled), for k = 1..K:
  *   power method for the first singular vectors of Xk' Yk: start from y = the first column of Yk
- *   that is not all ~0, then repeat
+ *   that is not all ~0, then repeat (computed through Xk' Yk and Yk' Yk, see the loop)
  *     w = Xk' y / (y'y),  w /= ||w|| + eps,  t = Xk w,  c = Yk' t / (t't),  y = Yk c / (c'c + eps)
  *   until ||w - w_old||^2 < tol (or once when q = 1); flip the signs of w and c so that w's
  *   largest |entry| is positive;
@@ -105,22 +105,49 @@ export function fitPls(X: ArrayLike<number>, Y: ArrayLike<number>, n: number, p:
 		let start = -1;
 		for (let j = 0; j < q && start < 0; j++) for (let i = 0; i < n; i++) if (Math.abs(yk[i * q + j]!) > EPS) { start = j; break; }
 		if (start < 0) break; // y residual is constant
-		let yScore = new Float64Array(n);
-		for (let i = 0; i < n; i++) yScore[i] = yk[i * q + start]!;
+		// The power method works on M = Xk' Yk (p x q) and S = Yk' Yk (q x q), computed once per
+		// component: with y = Yk c / (c'c + eps), Xk' y = M c / (c'c + eps) and
+		// y'y = c' S c / (c'c + eps)^2, and Yk' t = M' w. Only t = Xk w touches the n rows per iteration.
+		const M = new Float64Array(p * q), S = new Float64Array(q * q);
+		for (let i = 0; i < n; i++) {
+			const xr = i * p, yr = i * q;
+			for (let a = 0; a < q; a++) {
+				const ya = yk[yr + a]!;
+				if (ya === 0) continue;
+				for (let j = 0; j < p; j++) M[j * q + a]! += xk[xr + j]! * ya;
+				for (let b = 0; b < q; b++) S[a * q + b]! += ya * yk[yr + b]!;
+			}
+		}
 		let w = new Float64Array(p), c = new Float64Array(q), wOld: Float64Array | null = null;
 		for (let iter = 0; iter < maxIter; iter++) {
-			w = transposeTimes(xk, n, p, yScore);
-			const yy = dot(yScore, yScore);
-			for (let j = 0; j < p; j++) w[j]! /= yy;
+			// w = Xk' y / (y'y)
+			if (iter === 0) {
+				let yy = 0;
+				for (let i = 0; i < n; i++) yy += yk[i * q + start]! ** 2;
+				for (let j = 0; j < p; j++) w[j] = M[j * q + start]! / yy;
+			} else {
+				const cc = dot(c, c) + EPS;
+				let cSc = 0;
+				for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) cSc += c[a]! * S[a * q + b]! * c[b]!;
+				const scale = cc / cSc; // (M c / cc) / (cSc / cc^2)
+				w = new Float64Array(p);
+				for (let j = 0; j < p; j++) {
+					let s = 0;
+					for (let a = 0; a < q; a++) s += M[j * q + a]! * c[a]!;
+					w[j] = s * scale;
+				}
+			}
 			const norm = Math.sqrt(dot(w, w)) + EPS;
 			for (let j = 0; j < p; j++) w[j]! /= norm;
 			const t = times(xk, n, p, w);
-			c = transposeTimes(yk, n, q, t);
 			const tt = dot(t, t);
-			for (let j = 0; j < q; j++) c[j]! /= tt;
-			yScore = times(yk, n, q, c);
-			const cc = dot(c, c) + EPS;
-			for (let i = 0; i < n; i++) yScore[i]! /= cc;
+			// c = Yk' t / (t't) = M' w / (t't)
+			c = new Float64Array(q);
+			for (let j = 0; j < p; j++) {
+				const wj = w[j]!;
+				for (let a = 0; a < q; a++) c[a]! += M[j * q + a]! * wj;
+			}
+			for (let a = 0; a < q; a++) c[a]! /= tt;
 			let diff = 0;
 			for (let j = 0; j < p; j++) diff += (w[j]! - (wOld ? wOld[j]! : 100)) ** 2;
 			if (diff < tol || q === 1) break;

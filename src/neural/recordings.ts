@@ -25,8 +25,8 @@ export interface NeuralDataset extends Recordings {
 	imageNames: string[];
 	neuronNames: string[];
 	area: string;
-	/** The time window the responses are averaged over, in ms after stimulus onset. */
-	timeWindowMs: [number, number];
+	/** The time window the responses are averaged over, in ms after stimulus onset (null: synthetic). */
+	timeWindowMs: [number, number] | null;
 	/** True for made-up data (the demo): shown as "synthetic" everywhere. */
 	synthetic: boolean;
 }
@@ -36,7 +36,8 @@ export interface Sidecar {
 	images: string[];
 	grid: number;
 	area: string;
-	time_window_ms: [number, number];
+	/** null only for synthetic data, which has no time window. */
+	time_window_ms: [number, number] | null;
 	neurons?: string[];
 	synthetic?: boolean;
 }
@@ -57,11 +58,13 @@ export function parseSidecar(text: string, file: string): Sidecar {
 	if (new Set(images).size !== images.length) throw new RecordingsError(`${file}: "images" names an image twice`);
 	if (!Number.isInteger(grid) || (grid as number) < 1) throw new RecordingsError(`${file}: "grid" must be a positive whole number (the G of the G x G positions)`);
 	if (typeof area !== 'string' || area.trim() === '') throw new RecordingsError(`${file}: "area" must name the recorded area (e.g. "ML", "PL")`);
-	if (!Array.isArray(window) || window.length !== 2 || !window.every((x) => typeof x === 'number' && Number.isFinite(x)) || !((window[0] as number) < (window[1] as number)))
-		throw new RecordingsError(`${file}: "time_window_ms" must be [start, end] in ms with start < end`);
-	if (neurons !== undefined && (!Array.isArray(neurons) || !neurons.every((s) => typeof s === 'string'))) throw new RecordingsError(`${file}: "neurons" must be a list of names`);
 	if (synthetic !== undefined && typeof synthetic !== 'boolean') throw new RecordingsError(`${file}: "synthetic" must be true or false`);
-	return { images: images as string[], grid: grid as number, area: area.trim(), time_window_ms: window as [number, number], neurons: neurons as string[] | undefined, synthetic: synthetic as boolean | undefined };
+	if (window === null && synthetic === true) {
+		// synthetic data has no time window
+	} else if (!Array.isArray(window) || window.length !== 2 || !window.every((x) => typeof x === 'number' && Number.isFinite(x)) || !((window[0] as number) < (window[1] as number)))
+		throw new RecordingsError(`${file}: "time_window_ms" must be [start, end] in ms with start < end (null only with "synthetic": true)`);
+	if (neurons !== undefined && (!Array.isArray(neurons) || !neurons.every((s) => typeof s === 'string'))) throw new RecordingsError(`${file}: "neurons" must be a list of names`);
+	return { images: images as string[], grid: grid as number, area: area.trim(), time_window_ms: window as [number, number] | null, neurons: neurons as string[] | undefined, synthetic: synthetic as boolean | undefined };
 }
 
 function checkFinite(data: ArrayLike<number>, file: string, field: string): void {
