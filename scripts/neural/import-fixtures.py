@@ -46,3 +46,27 @@ np.save(out / "responses.npy", R)
     "neurons": ["n1", "n2", "n3", "n4"],
 }, indent=2) + "\n")
 print(f"wrote the fixtures in {out}")
+
+# A Brain-Score-style assembly (presentation x neuroid) in NetCDF 3 (scipy writes the classic
+# format, the one netcdfjs reads): 3 images x 2 repetitions, 4 neuroids, with image_id,
+# repetition and object_name on the presentation dimension. Presentations run repetition-major:
+#     data[p, n] = 100 image + 10 repetition + n,  p = repetition * 3 + image
+def chars(values, width):
+    out = np.zeros((len(values), width), dtype="S1")
+    for i, v in enumerate(values):
+        for j, ch in enumerate(v.encode()):
+            out[i, j] = bytes([ch])
+    return out
+
+images, reps, neuroids = ["img-a", "img-b", "img-c"], 2, 4
+pres = [(r, i) for r in range(reps) for i in range(len(images))]
+with scipy.io.netcdf_file(out / "assembly.nc", "w") as f:
+    f.createDimension("presentation", len(pres))
+    f.createDimension("neuroid", neuroids)
+    f.createDimension("strlen", 8)
+    data = f.createVariable("data", "d", ("presentation", "neuroid"))
+    data[:] = np.array([[100 * i + 10 * r + n for n in range(neuroids)] for r, i in pres], dtype=np.float64)
+    f.createVariable("image_id", "c", ("presentation", "strlen"))[:] = chars([images[i] for _, i in pres], 8)
+    f.createVariable("object_name", "c", ("presentation", "strlen"))[:] = chars(["face" if i < 2 else "car" for _, i in pres], 8)
+    f.createVariable("repetition", "i", ("presentation",))[:] = np.array([r for r, _ in pres], dtype=np.int32)
+print("wrote assembly.nc")

@@ -38,3 +38,20 @@ describe('npm run neural -- score', () => {
 		await expect(cli('score', '--responses', path.join(top, 'R.npy'), '--features', dir, '--out', out)).rejects.toThrow(`c.npy: shape (4, 6, 6, 7) must be [4, 5, 5, channel] to match`);
 	});
 });
+
+describe('npm run neural -- brainscore', () => {
+	it('scores each layer against a NetCDF assembly with the standard variant', async () => {
+		const top = mkdtempSync(path.join(tmpdir(), 'neural-bs-'));
+		const dir = path.join(top, 'features');
+		mkdirSync(dir);
+		// the fixture assembly: 3 images, 4 neuroids, data = 100 image + 10 repetition + n
+		writeFileSync(path.join(dir, 'a.npy'), writeNpy([3, 2], [0, 1, 1, 0, 2, 2]));
+		const out = path.join(top, 'bs.json');
+		await cli('brainscore', '--assembly', 'src/neural/fixtures/assembly.nc', '--features', dir, '--out', out, '--components', '1');
+		const report = JSON.parse(readFileSync(out, 'utf8'));
+		expect(report.variant).toBe('brain-score');
+		expect(report.best_layer).toBe('a');
+		expect(Object.keys(report.layers.a)).toEqual(['raw', 'raw_sd', 'ceiling', 'ceiled']);
+		await expect(cli('brainscore', '--assembly', 'src/neural/fixtures/responses.npy', '--features', dir, '--out', out)).rejects.toThrow('is not a NetCDF file');
+	});
+});

@@ -1,6 +1,7 @@
 /**
  * npm run neural -- score --responses R.npy --features DIR --out O.json [--correlation spearman|pearson] [--components 25] [--sidecar R.json]
  * npm run neural -- features --model ID --images DIR --grid G --out DIR [--models DIR] [--backend wasm|cpu] [--layers a,b]
+ * npm run neural -- brainscore --assembly A.nc --features DIR --out O.json [--time-bin K] [--components 25]
  *
  * score: the spatial fit (spatial.ts) of every `<layer>.npy` [image, gy, gx, channel] in DIR (in
  * the order DIR/features.json lists them, else by file name) to R.npy [image, gy, gx, neuron];
@@ -26,7 +27,8 @@ import { scoreAllLayers } from './report.js';
 
 const USAGE = `usage:
   npm run neural -- score --responses R.npy --features DIR --out O.json [--correlation spearman|pearson] [--components 25] [--sidecar R.json]
-  npm run neural -- features --model ID --images DIR --grid G --out DIR [--models DIR] [--backend wasm|cpu] [--layers NAME,NAME]`;
+  npm run neural -- features --model ID --images DIR --grid G --out DIR [--models DIR] [--backend wasm|cpu] [--layers NAME,NAME]
+  npm run neural -- brainscore --assembly A.nc --features DIR --out O.json [--time-bin K] [--components 25]`;
 
 /** DIR/features.json: what the features are, for the cache and for score. */
 export interface FeatureManifest {
@@ -160,6 +162,52 @@ async function scoreCommand(values: Record<string, string | boolean | undefined>
 	console.log(`best layer ${report.best_layer}: ${report.best_score?.toFixed(4)} (${correlation}, ceiling mean ${report.ceiling.mean?.toFixed(4)}); wrote ${out}`);
 }
 
+async function brainscoreCommand(values: Record<string, string | boolean | undefined>): Promise<void> {
+	const [assemblyFile, dir, out] = [values.assembly, values.features, values.out] as (string | undefined)[];
+	if (!assemblyFile || !dir || !out) fail('brainscore needs --assembly A.nc --features DIR --out O.json');
+	const components = numberOption('components', values.components as string | undefined, ...NUMBER_RULES.positiveInteger) ?? 25;
+	const timeBin = numberOption('time-bin', values['time-bin'] as string | undefined, ...NUMBER_RULES.nonNegativeInteger);
+	const { readAssembly } = await import('./assembly.js');
+	const { brainScore } = await import('./brainscore.js');
+	let assembly;
+	try {
+		assembly = readAssembly(new Uint8Array(await readFile(assemblyFile).catch(() => fail(`cannot read ${assemblyFile}`))), assemblyFile, { timeBin });
+	} catch (error) {
+		if (error instanceof RecordingsError) fail(error.message);
+		throw error;
+	}
+	const manifestFile = path.join(dir, 'features.json');
+	const manifest = existsSync(manifestFile) ? (JSON.parse(await readFile(manifestFile, 'utf8')) as FeatureManifest) : null;
+	if (manifest) {
+		const names = manifest.images.map((i) => i.name.replace(/\.[^.]+$/, ''));
+		if (JSON.stringify(names) !== JSON.stringify(assembly.imageIds)) fail(`the images of ${manifestFile} (${names.join(', ')}) are not ${assemblyFile}'s image_ids (${assembly.imageIds.join(', ')}), in the same order`);
+	}
+	const files = manifest ? manifest.layers.map((l) => ({ name: l.name, file: l.file })) : (await readdir(dir).catch(() => fail(`cannot read the features folder ${dir}`))).filter((f) => f.endsWith('.npy')).sort().map((f) => ({ name: f.slice(0, -4), file: f }));
+	if (files.length === 0) fail(`${dir} holds no <layer>.npy`);
+	const layers: Record<string, { raw: number | null; raw_sd: number | null; ceiling: number | null; ceiled: number | null }> = {};
+	let best: string | null = null;
+	for (const [i, { name, file }] of files.entries()) {
+		const where = path.join(dir, file);
+		let F;
+		try {
+			F = parseNpy(new Uint8Array(await readFile(where)), where);
+		} catch (error) {
+			if (error instanceof NpyError) fail(error.message);
+			throw error;
+		}
+		if (F.shape[0] !== assembly.images) fail(`${where}: ${F.shape[0]} images, ${assemblyFile} has ${assembly.images}`);
+		const channels = F.data.length / assembly.images;
+		const r = brainScore(assembly, { channels, data: F.data }, { components });
+		const num = (x: number | null) => (x !== null && Number.isFinite(x) ? x : null);
+		layers[name] = { raw: num(r.raw), raw_sd: num(r.raw_sd), ceiling: num(r.ceiling), ceiled: num(r.ceiled) };
+		if (layers[name].raw !== null && (best === null || layers[name].raw! > layers[best]!.raw!)) best = name;
+		console.error(`[${i + 1}/${files.length}] ${name}: raw ${r.raw.toFixed(4)}, ceiled ${r.ceiled?.toFixed(4) ?? '-'}`);
+	}
+	const report = { variant: 'brain-score', layers, best_layer: best, best_raw: best ? layers[best]!.raw : null, best_ceiled: best ? layers[best]!.ceiled : null };
+	await writeFile(out, JSON.stringify(report, null, 2) + '\n');
+	console.log(`best layer ${best}: raw ${report.best_raw?.toFixed(4)}, ceiled ${report.best_ceiled?.toFixed(4) ?? '-'}; wrote ${out}`);
+}
+
 const { positionals, values } = parseArgs({
 	allowPositionals: true,
 	options: {
@@ -175,6 +223,8 @@ const { positionals, values } = parseArgs({
 		models: { type: 'string' },
 		backend: { type: 'string' },
 		layers: { type: 'string' },
+		assembly: { type: 'string' },
+		'time-bin': { type: 'string' },
 		help: { type: 'boolean', short: 'h' }
 	}
 });
@@ -182,4 +232,5 @@ const { positionals, values } = parseArgs({
 const command = commandOrUsage(positionals, values.help, USAGE);
 if (command === 'score') await scoreCommand(values);
 else if (command === 'features') await featuresCommand(values);
+else if (command === 'brainscore') await brainscoreCommand(values);
 else fail(`unknown command "${command}"\n${USAGE}`);

@@ -26,3 +26,4 @@ export { brainScore, splitHalfCeiling, stratifiedSplits, type BrainScoreResult, 
 export { NpyError, parseNpy, writeNpy, type NpyArray } from './npy.js';
 export { isHdf5Mat, MatFileError, readMat5Variable, type MatArray } from './mat5.js';
 export { datasetFromMat, datasetFromNpy, parseSidecar, recordingsFromImageRf, RecordingsError, type ImageRfChoice, type NeuralDataset, type Sidecar } from './recordings.js';
+export { readAssembly, type AssemblyRecordings } from './assembly.js';
