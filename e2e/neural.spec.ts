@@ -50,4 +50,10 @@ test('a researcher uploads the synthetic demo dataset, fits a real model and see
 	await page.getByTestId('correlation').selectOption('pearson');
 	await page.getByTestId('neural-run').click();
 	await expect(page.getByText('mobilenet-v1-0.25: 2 / 2 layers (2 from the feature cache)')).toBeVisible({ timeout: 60_000 });
+
+	// the same demo in one click, stored and chosen as a second dataset
+	await page.getByText('Add a dataset').click();
+	await page.getByTestId('dataset-demo').click();
+	await expect(page.getByTestId('dataset-select').locator('option:checked')).toContainText('Synthetic demo (not recordings): synthetic, 6 images');
+	await expect(page.getByTestId('dataset-select').locator('option')).toHaveCount(3);
 });
