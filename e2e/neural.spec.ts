@@ -7,7 +7,28 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { loadClassifier } from '../src/inference/classifier.js';
+import { defaultModelDir } from '../src/inference/model-dir.js';
+import { localModelSource, useFastestNodeBackend } from '../src/inference/node.js';
+import { modelEntry } from '../src/inference/registry.js';
+import { featureLayers, layerFeatures } from '../src/neural/features.js';
+import { datasetFromNpy } from '../src/neural/recordings.js';
+import { scoreAllLayers, type SpatialReport } from '../src/neural/report.js';
+import { rgbFromPng } from '../src/stimuli/png.js';
 import { LOCAL_RESEARCHER } from './platform.js';
+
+/** What `npm run neural` computes for the demo (same modules, Node's WASM backend), for the page's layers. */
+async function commandLineReport(layers: string[]): Promise<SpatialReport> {
+	const dataset = datasetFromNpy(readFileSync(`${DEMO}/responses.npy`), 'responses.npy', readFileSync(`${DEMO}/responses.json`, 'utf8'), 'responses.json');
+	const images = dataset.imageNames.map((f) => rgbFromPng(readFileSync(`static/stimuli/photos/${f}`)));
+	await useFastestNodeBackend();
+	const entry = modelEntry('mobilenet-v1-0.25');
+	const model = await loadClassifier(entry, localModelSource(entry, defaultModelDir()));
+	const all = await featureLayers(model, images[0]!);
+	const report = await scoreAllLayers(dataset, layers, (name) => layerFeatures(model, images, all.find((l) => l.name === name)!, dataset.grid));
+	model.dispose();
+	return report;
+}
 
 const DEMO = 'static/neural/synthetic-demo';
 
@@ -45,6 +66,15 @@ test('a researcher uploads the synthetic demo dataset, fits a real model and see
 	await expect(figure.locator('svg')).toBeVisible();
 	await expect(figure.locator('svg text', { hasText: 'synthetic data' })).toHaveCount(1);
 	await expect(page.getByTestId('neural-maps').locator('canvas')).toHaveCount(12);
+
+	// the page's numbers are the command line's (features on another backend agree to ~1e-6)
+	const download = page.waitForEvent('download');
+	await page.getByTestId('download-json').click();
+	const pageReport = JSON.parse(readFileSync(await (await download).path(), 'utf8'))['mobilenet-v1-0.25'] as SpatialReport;
+	const cliReport = await commandLineReport(['conv_pw_3_relu', 'conv_pw_7_relu']);
+	expect(pageReport.best_layer).toBe(cliReport.best_layer);
+	for (const layer of ['conv_pw_3_relu', 'conv_pw_7_relu']) expect(pageReport.layers[layer]!.score!).toBeCloseTo(cliReport.layers[layer]!.score!, 3);
+	expect(pageReport.ceiling.mean).toBeCloseTo(cliReport.ceiling.mean!, 12);
 
 	// a second analysis of the same model and dataset takes its features from the cache
 	await page.getByTestId('correlation').selectOption('pearson');
