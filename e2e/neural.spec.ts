@@ -82,8 +82,20 @@ test('a researcher uploads the synthetic demo dataset, fits a real model and see
 	await expect(page.getByText('mobilenet-v1-0.25: 2 / 2 layers (2 from the feature cache)')).toBeVisible({ timeout: 60_000 });
 
 	// the same demo in one click, stored and chosen as a second dataset
-	await page.getByText('Add a dataset').click();
 	await page.getByTestId('dataset-demo').click();
 	await expect(page.getByTestId('dataset-select').locator('option:checked')).toContainText('Synthetic demo (not recordings): synthetic, 6 images');
 	await expect(page.getByTestId('dataset-select').locator('option')).toHaveCount(3);
+
+	// the published layout, MATLAB 7.3 (HDF5, read by h5wasm in the browser), with its time window
+	await page.getByTestId('dataset-files').setInputFiles(['src/neural/fixtures/imagerf-v73.mat', 'static/stimuli/photos/bee.png', 'static/stimuli/photos/bison.png']);
+	await page.getByLabel('Time bins from').fill('9');
+	await page.getByTestId('dataset-save').click();
+	await expect(page.getByTestId('neural-problem')).toHaveText('imagerf-v73.mat: name the recorded area (e.g. ML) before importing it');
+	await page.getByLabel('Area').fill('ML');
+	await page.getByTestId('dataset-save').click();
+	await expect(page.getByTestId('neural-problem')).toHaveText("imagerf-v73.mat: time bins [9, 170) are not within imageRF's 5 time bins");
+	await page.getByLabel('Time bins from').fill('1');
+	await page.getByLabel('to (not included)').fill('4');
+	await page.getByTestId('dataset-save').click();
+	await expect(page.getByTestId('dataset-select').locator('option:checked')).toContainText('imagerf-v73.mat: ML, 2 images, 3 x 3, 2 neurons');
 });
