@@ -11,3 +11,4 @@ export * from './results.js';
 export * from './stimulus-sets.js';
 export * from './model-runs.js';
 export * from './clickme.js';
+export * from './neural-datasets.js';

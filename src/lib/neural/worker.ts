@@ -1,0 +1,91 @@
+/**
+ * The neural-predictivity worker: for each chosen model, features from every spatial layer
+ * (src/neural/features.ts, the registry's preprocessing), pooled to the dataset's grid and kept in
+ * a cache for as long as the page is open (a second analysis of the same model and dataset
+ * recomputes none), then the spatial fit of each layer (src/neural/spatial.ts), posting progress
+ * per model and layer; `cancel` stops after the layer.
+ */
+/// <reference lib="webworker" />
+import { useBrowserBackend } from '../../inference/browser-backends.js';
+import { loadClassifier } from '../../inference/classifier.js';
+import { featureLayers, layerFeatures } from '../../neural/features.js';
+import { spatialReport } from '../../neural/report.js';
+import { neuronCeilings, scoreLayer, type GridFeatures, type LayerScore } from '../../neural/spatial.js';
+import type { RgbImage } from '../../stimuli/image.js';
+import type { AnalyseRequest, NeuralMessage, NeuralRequest } from './protocol.js';
+
+const post = (message: NeuralMessage) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(message);
+const cache = new Map<string, GridFeatures>();
+let cancelled = false;
+
+async function decode(bytes: Uint8Array, name: string): Promise<RgbImage> {
+	let bitmap: ImageBitmap;
+	try {
+		bitmap = await createImageBitmap(new Blob([bytes as BlobPart]));
+	} catch {
+		throw new Error(`image ${name} could not be decoded (PNG, JPEG or WebP expected)`);
+	}
+	const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+	const context = canvas.getContext('2d')!;
+	context.drawImage(bitmap, 0, 0);
+	const rgba = context.getImageData(0, 0, bitmap.width, bitmap.height).data;
+	const data = new Uint8Array(bitmap.width * bitmap.height * 3);
+	for (let i = 0, j = 0; i < rgba.length; i += 4, j += 3) [data[j], data[j + 1], data[j + 2]] = [rgba[i]!, rgba[i + 1]!, rgba[i + 2]!];
+	return { width: bitmap.width, height: bitmap.height, data };
+}
+
+/** Mean over neurons of rows x neurons data, per row. */
+function meanOverNeurons(data: ArrayLike<number>, offset: number, cells: number, neurons: number): Float64Array {
+	const out = new Float64Array(cells);
+	for (let i = 0; i < cells; i++) {
+		let s = 0;
+		for (let n = 0; n < neurons; n++) s += data[offset + i * neurons + n]!;
+		out[i] = s / neurons;
+	}
+	return out;
+}
+
+async function analyse(request: AnalyseRequest) {
+	cancelled = false;
+	const backend = await useBrowserBackend('auto');
+	post({ type: 'backend', backend });
+	const images = await Promise.all(request.images.map((i) => decode(i.bytes, i.name)));
+	const { rec, correlation, components } = request;
+	const cells = rec.grid * rec.grid;
+	const ceilings = neuronCeilings(rec, correlation);
+	const recorded = Array.from({ length: rec.images }, (_, t) => meanOverNeurons(rec.data, t * cells * rec.neurons, cells, rec.neurons));
+	for (const { entry, url } of request.models) {
+		const classifier = await loadClassifier(entry, url);
+		try {
+			let layers = await featureLayers(classifier, images[0]!);
+			if (request.layers) layers = layers.filter((l) => request.layers!.some((w) => l.name === w || l.name.includes(w)));
+			if (layers.length === 0) throw new Error(`${entry.id} has no spatial layer matching ${request.layers?.join(', ')}`);
+			post({ type: 'layers', model: entry.id, layers: layers.map((l) => l.name) });
+			const scores: Record<string, LayerScore> = {};
+			const predictedByLayer: Record<string, Float64Array[]> = {};
+			for (const [index, layer] of layers.entries()) {
+				if (cancelled) return post({ type: 'cancelled' });
+				const started = performance.now();
+				const key = `${entry.id}|${request.datasetKey}|${rec.grid}|${layer.name}`;
+				const hit = cache.get(key);
+				const features = hit ?? (await layerFeatures(classifier, images, layer, rec.grid));
+				if (!hit) cache.set(key, features);
+				const predicted: Float64Array[] = [];
+				scores[layer.name] = scoreLayer(rec, features, ceilings, { correlation, components }, (_, p) => predicted.push(meanOverNeurons(p, 0, cells, rec.neurons)));
+				predictedByLayer[layer.name] = predicted;
+				post({ type: 'layer', model: entry.id, layer: layer.name, index, total: layers.length, score: scores[layer.name]!, cached: Boolean(hit), ms: performance.now() - started });
+			}
+			const report = spatialReport(scores, ceilings, rec.images, { correlation, components });
+			post({ type: 'model-done', model: entry.id, report, maps: { recorded, predicted: report.best_layer ? predictedByLayer[report.best_layer]! : [] } });
+		} finally {
+			classifier.dispose();
+		}
+	}
+	post({ type: 'done' });
+}
+
+self.onmessage = (event: MessageEvent<NeuralRequest>) => {
+	const request = event.data;
+	if (request.type === 'cancel') cancelled = true;
+	else analyse(request).catch((error: Error) => post({ type: 'error', message: error.message }));
+};
