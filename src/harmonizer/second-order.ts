@@ -116,7 +116,7 @@ export function registerSecondOrderGradients(): void {
 		tf.registerGradient({
 			kernelName,
 			inputsToSave: names,
-			gradFunc: (_dy, saved) => Object.fromEntries(names.map((name, i) => [name, () => tf.zerosLike(saved[i]!)]))
+			gradFunc: (_dy, saved) => Object.fromEntries(names.map((name, i) => [name, () => tf.zeros(saved[i]!.shape)])) // float32 zeros, also for boolean inputs
 		});
 	}
 }
