@@ -85,7 +85,7 @@ const indexFile = path.join(importedDir, IMPORTED_INDEX);
 const imported = parseImportedIndex(await readFile(indexFile, 'utf8').catch(() => '[]'), indexFile);
 let entry: ModelEntry;
 try {
-	entry = modelEntry(values.model, [...MODEL_REGISTRY, ...imported]);
+	entry = modelEntry(values.model!, [...MODEL_REGISTRY, ...imported]);
 } catch (error) {
 	fail((error as Error).message);
 }

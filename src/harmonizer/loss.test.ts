@@ -196,7 +196,7 @@ describe.each(['cpu', 'wasm'] as const)('harmonizer_loss on %s', (backend) => {
 		expect(ref.harmonization).toBeGreaterThan(0.01);
 		expect(ce).toBeCloseTo(ref.ce, 5);
 		expect(weights).toBeCloseTo(ref.weights, 3);
-		expect(harmonization / ref.harmonization).toBeCloseTo(1, 4);
+		expect(harmonization! / ref.harmonization).toBeCloseTo(1, 4);
 		expect(total).toBeCloseTo(ref.total, 4);
 	});
 

@@ -92,9 +92,7 @@ export function pyramidalMseWithTokens(a: tf.Tensor3D, b: tf.Tensor3D, tokens: t
 }
 
 /** tf.stop_gradient: the value, with a zero gradient (TF.js has no such op; a custom gradient gives it). */
-export const stopGradient = tf.customGrad((x: tf.Tensor) => {
-	return { value: x.clone(), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
-}) as (x: tf.Tensor) => tf.Tensor;
+export const stopGradient = tf.customGrad(((x: tf.Tensor) => ({ value: x.clone(), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) })) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor) => tf.Tensor;
 
 /**
  * The saliency inside the loss (loss.py `harmonizer_loss`, inner tape): the gradient of

@@ -83,7 +83,7 @@ describe.each(['cpu', 'wasm'] as const)('second-order gradients on %s', (backend
 	}
 
 	it('MaxPoolGrad w.r.t. dy (3 x 3 windows, stride 2, overlapping)', async () => {
-		const shape = [1, 7, 7, 2];
+		const shape: [number, number, number, number] = [1, 7, 7, 2];
 		const x = tf.tensor(values(size(shape), 5), shape) as tf.Tensor4D;
 		const pooledShape = tf.maxPool(x, 3, 2, 'same').shape;
 		const g = values(size(shape), 6);

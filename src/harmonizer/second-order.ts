@@ -98,9 +98,9 @@ export function registerSecondOrderGradients(): void {
 				if (typeof pad === 'number') throw new Error('the second-order gradient of a max pool with numeric padding is not supported');
 				return {
 					dy: () => {
-						const { indexes } = tf.maxPoolWithArgmax(input, filterSize, strides, pad, true);
+						const { result, indexes } = tf.maxPoolWithArgmax(input, filterSize, strides, pad, true) as unknown as Record<'result' | 'indexes', tf.Tensor>;
 						const gathered = tf.gather((g as tf.Tensor).reshape([-1]), indexes.reshape([-1]));
-						indexes.dispose();
+						tf.dispose([result, indexes]);
 						return gathered.reshape(dy.shape);
 					},
 					input: () => tf.zerosLike(input),

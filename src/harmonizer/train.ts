@@ -218,7 +218,7 @@ export class Harmonizer {
 		for (let i = 0; i < this.heldOut.length; i += batchSize) {
 			const batch = this.heldOut.slice(i, i + batchSize).map((image) => ({ prepared: this.prepared.get(image.image_id)!, flip: false }));
 			const tensors = this.batchTensors(batch);
-			const [h, ce, maps] = await withTrainingKernels(async () =>
+			const [h, ce, maps] = await withTrainingKernels<tf.Tensor[]>(async () =>
 				tf.tidy(() => {
 					const lossMaps = lossSaliency(this.logitsOf, tensors.images, tensors.oneHot);
 					const term = harmonizationTerm(lossMaps, tensors.human, tensors.tokens);
@@ -229,14 +229,14 @@ export class Harmonizer {
 					return [term, ce, tf.stack(perImage)];
 				})
 			);
-			harmonization += (await h.data())[0]! * batch.length;
-			crossEntropy += (await ce.data())[0]! * batch.length;
-			const values = await maps.data();
+			harmonization += (await h!.data())[0]! * batch.length;
+			crossEntropy += (await ce!.data())[0]! * batch.length;
+			const values = await maps!.data();
 			batch.forEach(({ prepared }, k) => {
 				saliency[prepared.image.image_id] = { width: size, height: size, data: Float64Array.from(values.subarray(k * size * size, (k + 1) * size * size)) };
 				humans[prepared.image.image_id] = prepared.image.map!;
 			});
-			tf.dispose([h, ce, maps, ...Object.values(tensors)]);
+			tf.dispose([h!, ce!, maps!, ...Object.values(tensors)]);
 		}
 		const report = featureReport(humans, saliency, { resolution: size });
 		return { harmonization: harmonization / this.heldOut.length, crossEntropy: crossEntropy / this.heldOut.length, report, saliency };
