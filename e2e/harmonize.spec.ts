@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
 import { importImportanceMaps } from '../src/data/index.js';
 import { mapToPng } from '../src/stimuli/index.js';
@@ -57,4 +60,18 @@ test('a tiny harmonizer run completes, and the harmonized model is listed and ru
 	const summary = page.locator('[data-testid="run-summary"][data-model="mobilenet-e2e-harmonized"]');
 	await expect(summary).toHaveAttribute('data-outcome', 'done', { timeout: 120_000 });
 	await expect(summary).toContainText('2 results stored');
+});
+
+test('npm run harmonize trains on the same maps and writes a harmonized model the app lists', async () => {
+	test.setTimeout(240_000);
+	// the maps the first test stored (source model:e2e-harmonize on the demo set)
+	const { stdout } = await promisify(execFile)('npx', ['tsx', 'src/harmonizer/cli.ts', '--model', 'mobilenet-v1-0.25', '--maps', 'demo', '--source', 'model:e2e-harmonize',
+		'--steps', '1', '--batch', '2', '--lambda', '1', '--lr', '0.00003', '--evaluate-every', '0', '--id', 'mobilenet-cli-harmonized', '--out', 'test-results/harmonize-models', '--env', '.local/e2e/env.json'], { maxBuffer: 1 << 24 });
+	expect(stdout).toMatch(/step +1\/1 +loss [\d.]+ = CE [\d.]+ \+ 1e-5 x weights [\d.]+ \+ lambda x harmonization [\d.]+/);
+	expect(stdout).toMatch(/held-out after 1 steps: harmonization [\d.]+, CE [\d.]+, Spearman -?[\d.]+/);
+	expect(stdout).toMatch(/demo photos \(93\): top-1 [\d.]+ % -> [\d.]+ %, animal/);
+	const index = JSON.parse(readFileSync('test-results/harmonize-models/imported/index.json', 'utf8')) as { id: string; family: string }[];
+	expect(index.find((e) => e.id === 'mobilenet-cli-harmonized')).toMatchObject({ family: 'harmonized', localDir: 'imported/mobilenet-cli-harmonized' });
+	const model = JSON.parse(readFileSync('test-results/harmonize-models/imported/mobilenet-cli-harmonized/model.json', 'utf8'));
+	expect(model.userDefinedMetadata.harmonization).toMatchObject({ base_model: 'mobilenet-v1-0.25', map_set: 'demo', map_source: 'model:e2e-harmonize', steps_done: 1, settings: { lambda: 1, steps: 1, batchSize: 2 } });
 });
