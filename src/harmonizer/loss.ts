@@ -181,6 +181,9 @@ export function harmonizerLoss(inputs: LossInputs): LossTerms {
 	const { logitsOf, images, oneHot, tokens, human, variables } = inputs;
 	const lambda = inputs.lambda ?? DEFAULT_LAMBDA;
 	const lambdaWeights = inputs.lambdaWeights ?? LAMBDA_WEIGHTS;
+	// loss.py takes the saliency and the cross-entropy from one forward pass under two tapes; here
+	// tf.grad runs its own forward pass, so the logits are computed a second time (same values:
+	// batch normalization is in inference mode, see train.ts)
 	const saliency = lossSaliency(logitsOf, images, oneHot);
 	const harmonization = harmonizationTerm(saliency, human, tokens);
 	const crossEntropy = smoothedCrossEntropy(logitsOf(images), oneHot);

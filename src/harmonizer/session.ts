@@ -33,6 +33,7 @@ export async function runHarmonizer(harmonizer: Harmonizer, options: RunOptions)
 	const reports: StepReport[] = [];
 	let stopped = false;
 	let after = before;
+	let evaluatedAt = harmonizer.stepsDone;
 	for (let i = 0; i < steps; i++) {
 		if (shouldStop?.()) {
 			stopped = true;
@@ -44,10 +45,11 @@ export async function runHarmonizer(harmonizer: Harmonizer, options: RunOptions)
 		const last = i === steps - 1;
 		if (!last && evaluateEvery > 0 && (i + 1) % evaluateEvery === 0) {
 			after = await harmonizer.evaluate();
+			evaluatedAt = harmonizer.stepsDone;
 			await onEvent?.({ kind: 'evaluation', after: harmonizer.stepsDone, evaluation: after });
 		}
 	}
-	if (reports.length) {
+	if (evaluatedAt !== harmonizer.stepsDone) {
 		after = await harmonizer.evaluate();
 		await onEvent?.({ kind: 'evaluation', after: harmonizer.stepsDone, evaluation: after });
 	}

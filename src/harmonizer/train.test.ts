@@ -136,6 +136,23 @@ describe.each(['cpu', 'wasm'] as const)('training on %s', (backend) => {
 	});
 });
 
+describe('stop and keep', () => {
+	it('stops before the next step when asked, keeping the steps taken, and evaluates what it kept', async () => {
+		const model = tinyMobileNet();
+		const images = Array.from({ length: 6 }, (_, i) => image(`m${i}`, true, i));
+		const harmonizer = await Harmonizer.create(model, entry, images, settings);
+		let taken = 0;
+		const events: string[] = [];
+		const result = await runHarmonizer(harmonizer, { steps: 10, evaluateEvery: 1, shouldStop: () => taken >= 2, onEvent: (e) => void (e.kind === 'step' ? (taken++, events.push('step')) : events.push(`evaluation@${e.after}`)) });
+		expect(result.stopped).toBe(true);
+		expect(result.steps).toHaveLength(2);
+		expect(harmonizer.stepsDone).toBe(2);
+		expect(events).toEqual(['evaluation@0', 'step', 'evaluation@1', 'step', 'evaluation@2']);
+		harmonizer.dispose();
+		model.dispose();
+	});
+});
+
 describe('settings and the harmonized entry', () => {
 	it('refuses settings out of range, naming the setting', async () => {
 		const model = tinyMobileNet();
