@@ -1,0 +1,116 @@
+/**
+ * What a harmonized model is, once trained: a TF.js layers model saved where the platform keeps
+ * imported models (the command line: `<models>/imported/<id>/` beside `index.json`, served at
+ * /model-files/imported/; the page: the browser's IndexedDB, `indexeddb://see-like-people/<id>`),
+ * declared by a registry entry of family `harmonized` (checked by `parseModelEntry`), with its base
+ * model and every training setting as provenance (in the entry's file and in model.json's
+ * userDefinedMetadata). And the clean-image accuracy used before and after (the demo photos).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { decide, predict } from '../inference/classes.js';
+import { IMPORTED_PREFIX } from '../inference/import-model.js';
+import { parseModelEntry, type ModelEntry } from '../inference/registry.js';
+import { preprocessBatch } from '../inference/preprocess.js';
+import type { RgbImage } from '../stimuli/image.js';
+import { TASKS, type Category } from '../stimuli/task.js';
+import type { Evaluation, HarmonizeSettings } from './train.js';
+
+export const HARMONIZER_REFERENCE = 'serre-lab/Harmonization at commit ffe1c49, harmonization/training/loss.py (harmonizer_loss) and pyramid.py';
+
+/** An id for the harmonized model: `<base>-harmonized-<lambda>-<steps>` unless one is given. */
+export function harmonizedId(base: ModelEntry, settings: Pick<HarmonizeSettings, 'lambda'>, steps: number): string {
+	return `${base.id}-harmonized-l${settings.lambda}-s${steps}`.replace(/[^A-Za-z0-9_.-]/g, '-');
+}
+
+/**
+ * The harmonized model's registry entry: the base model's input, preprocessing, outputs and logits
+ * layer (a layers model keeps its layer names when saved), family `harmonized`, no demo accuracy
+ * until measured. `where`: the CLI's folder (`localDir`) or the browser's IndexedDB key
+ * (`upstreamUrl`).
+ */
+export function harmonizedEntry(base: ModelEntry, id: string, where: { localDir: string } | { upstreamUrl: string }): ModelEntry {
+	return parseModelEntry(
+		{
+			...base,
+			id,
+			name: `${base.name}, harmonized`,
+			family: 'harmonized',
+			format: 'layers',
+			upstreamUrl: 'upstreamUrl' in where ? where.upstreamUrl : null,
+			localDir: 'localDir' in where ? where.localDir : null,
+			upstream: `harmonized from ${base.id} (${base.upstream}) by the neural harmonizer (src/harmonizer)`,
+			demoAccuracy: null
+		},
+		`the harmonized model ${id}`
+	);
+}
+
+/** The CLI's folder for a harmonized model, relative to the model folder the app serves. */
+export const harmonizedLocalDir = (id: string) => `${IMPORTED_PREFIX}/${id}`;
+
+export interface EvaluationSummary {
+	harmonization: number;
+	cross_entropy: number;
+	mean_spearman: number | null;
+	alignment: number | null;
+	ceiling: number;
+	images: number;
+}
+
+export const summarize = (e: Evaluation): EvaluationSummary => ({
+	harmonization: e.harmonization,
+	cross_entropy: e.crossEntropy,
+	mean_spearman: e.report.mean_spearman,
+	alignment: e.report.alignment,
+	ceiling: e.report.ceiling,
+	images: e.report.images_compared
+});
+
+/** Everything that says how the model was made: kept in entry.json and model.json's metadata. */
+export interface Provenance {
+	method: 'neural harmonizer';
+	reference: string;
+	base_model: string;
+	map_set: string;
+	map_source: string;
+	settings: HarmonizeSettings;
+	steps_done: number;
+	train_images: number;
+	held_out_images: string[];
+	backend: string;
+	before: EvaluationSummary | null;
+	after: EvaluationSummary | null;
+	trained_at: string;
+}
+
+/** A photo with its classes and category, as the demo photos list them. */
+export interface LabelledPhoto {
+	image: RgbImage;
+	classes: readonly number[];
+	category: Category;
+}
+
+/**
+ * Clean-image accuracy as src/inference/zoo.test.ts measures the zoo: top-1 = the top class is
+ * one of the photo's listed ImageNet classes; animal = the paper's top-1 decision rule
+ * (`decide`, src/inference/classes.ts) gives the photo's category.
+ */
+export async function cleanAccuracy(model: tf.LayersModel, entry: ModelEntry, photos: readonly LabelledPhoto[], batch = 8): Promise<{ top1: number; animal: number; photos: number }> {
+	let top1 = 0, animal = 0;
+	for (let i = 0; i < photos.length; i += batch) {
+		const part = photos.slice(i, i + batch);
+		const output = tf.tidy(() => {
+			const x = preprocessBatch(part.map((p) => p.image), entry.inputSize, entry.preprocessing);
+			return (model.predict(x) as tf.Tensor).reshape([part.length, -1]);
+		});
+		const values = await output.data();
+		const width = output.shape[1]!;
+		output.dispose();
+		part.forEach((p, k) => {
+			const prediction = predict(values.subarray(k * width, (k + 1) * width), entry);
+			if (p.classes.includes(prediction.top5[0]!.class)) top1++;
+			if (decide(prediction, TASKS['animal-vs-non-animal']).response === p.category) animal++;
+		});
+	}
+	return { top1: top1 / photos.length, animal: animal / photos.length, photos: photos.length };
+}
