@@ -26,6 +26,17 @@ export function studyPeopleTrials(client: PlatformClient, studyId: string, since
 	});
 }
 
+/**
+ * The answers of some sessions of a study (what a full read of a large study uses: row-level
+ * security is checked on every row a request considers, so a request narrowed to a few sessions
+ * costs what its rows cost, where a page of the whole study costs the whole study).
+ */
+export function sessionsPeopleTrials(client: PlatformClient, studyId: string, sessionIds: readonly string[]): Promise<DecisionTrial[]> {
+	return allRows<DecisionTrial>((from, to) =>
+		client.from('decision_trials').select('*').eq('study_id', studyId).eq('observer_kind', 'human').in('session_id', sessionIds).order('created_at').order('trial_id').range(from, to)
+	);
+}
+
 /** Every model's answers on a stimulus set, optionally only those stored since a time. */
 export function setModelTrials(client: PlatformClient, setId: string, since?: Since): Promise<DecisionTrial[]> {
 	return allRows<DecisionTrial>((from, to) => {

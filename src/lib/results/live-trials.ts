@@ -15,8 +15,23 @@
  *     than are held for it, or a held answer's session is gone (deleted), people's answers are
  *     read again in full. A run that is gone does the same for models' answers.
  * So the refresh is never wrong for long: at worst it does the full reload it replaced.
+ *
+ * A full read of people's answers goes session group by session group (`sessionGroups`): the
+ * database checks row-level security on every row a request considers, and a page of the whole
+ * study considers the whole study (on PGlite, 200 people x 200 trials: about 9 s per page of
+ * 1000, 40 pages), where a group of sessions considers its own rows only.
  */
-import { modelRunsOf, setModelTrials, studyPeopleTrials, studySessions, type DecisionTrial, type ModelRunSummary, type PlatformClient, type StudySession } from '../../data/index.js';
+import {
+	modelRunsOf,
+	sessionsPeopleTrials,
+	setModelTrials,
+	studyPeopleTrials,
+	studySessions,
+	type DecisionTrial,
+	type ModelRunSummary,
+	type PlatformClient,
+	type StudySession
+} from '../../data/index.js';
 
 /** How far before the newest held answer a refresh reads again (ms). */
 export const OVERLAP_MS = 5_000;
@@ -63,6 +78,34 @@ export function peopleOutOfStep(sessions: readonly StudySession[], trials: reado
 	return short ? `session ${short.session_id} has ${short.main_trials} main trials stored, ${held.get(short.session_id) ?? 0} held` : null;
 }
 
+/** Answers per request of a full read (PostgREST's page). */
+const GROUP_TRIALS = 1000;
+
+/** Sessions in groups of at most GROUP_TRIALS stored trials (by their main-trial count; a group is paged past it anyway), in list order. */
+export function sessionGroups(sessions: readonly StudySession[], limit = GROUP_TRIALS): string[][] {
+	const groups: string[][] = [];
+	let group: string[] = [], size = 0;
+	for (const s of sessions) {
+		const n = Number(s.main_trials) + 1;
+		if (group.length && size + n > limit) {
+			groups.push(group);
+			group = [];
+			size = 0;
+		}
+		group.push(s.session_id);
+		size += n;
+	}
+	if (group.length) groups.push(group);
+	return groups;
+}
+
+/** Every answer of the study's people, read session group by session group (see above). */
+export async function allPeopleTrials(client: PlatformClient, studyId: string, sessions: readonly StudySession[]): Promise<DecisionTrial[]> {
+	const rows: DecisionTrial[] = [];
+	for (const group of sessionGroups(sessions)) rows.push(...(await sessionsPeopleTrials(client, studyId, group)));
+	return rows;
+}
+
 export interface RefreshOutcome {
 	/** Answers not held before. */
 	added: number;
@@ -87,7 +130,7 @@ export class LiveTrials {
 		const sessions = await studySessions(this.client, this.study.id);
 		const [runs, people, models] = await Promise.all([
 			modelRunsOf(this.client, this.study.stimulus_set_id),
-			studyPeopleTrials(this.client, this.study.id),
+			allPeopleTrials(this.client, this.study.id, sessions),
 			setModelTrials(this.client, this.study.stimulus_set_id)
 		]);
 		this.sessions = sessions;
@@ -108,7 +151,7 @@ export class LiveTrials {
 		const why = peopleOutOfStep(sessions, trials);
 		if (why) {
 			const before = trials.filter((t) => t.observer_kind === 'human').length;
-			const all = await studyPeopleTrials(this.client, this.study.id);
+			const all = await allPeopleTrials(this.client, this.study.id, sessions);
 			trials = [...all, ...trials.filter((t) => t.observer_kind === 'model')];
 			added += all.length - before;
 			reloaded.push(`people's answers (${why})`);
