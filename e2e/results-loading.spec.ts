@@ -71,7 +71,8 @@ test('the results page says what is loading, and a refresh shows a new trial', a
 	const loaded = refreshes.length;
 	await recordTrials(participant, sessionId, [trial(3, stimuli![3]!.id, false)]);
 	await expect(page.getByTestId('no-answer-trials')).toContainText('(1 such trials in view', { timeout: 25_000 });
-	const later = refreshes.slice(loaded);
+	// people's answers are read since the newest held (models have none here, so theirs are read whole: an empty read)
+	const later = refreshes.slice(loaded).filter((url) => url.includes('observer_kind=eq.human'));
 	expect(later.length).toBeGreaterThan(0);
 	for (const url of later) expect(url).toContain('created_at=gte.');
 });

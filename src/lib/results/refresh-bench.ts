@@ -88,27 +88,29 @@ export async function completeSessions(database: Database, slug: string, count: 
 }
 
 /** Bytes of response bodies and requests made while `work` runs (counted at globalThis.fetch, which the data client calls). */
-export async function measured<T>(work: () => Promise<T>): Promise<{ value: T; bytes: number; requests: number; ms: number }> {
+export async function measured<T>(work: () => Promise<T>): Promise<{ value: T; bytes: number; requests: number; ms: number; slowestMs: number }> {
 	const original = globalThis.fetch;
-	let bytes = 0, requests = 0;
+	let bytes = 0, requests = 0, slowestMs = 0;
 	globalThis.fetch = async (...args: Parameters<typeof fetch>) => {
+		const sent = performance.now();
 		const response = await original(...args);
 		requests++;
 		bytes += (await response.clone().arrayBuffer()).byteLength;
+		slowestMs = Math.max(slowestMs, performance.now() - sent);
 		return response;
 	};
 	const started = performance.now();
 	try {
 		const value = await work();
-		return { value, bytes, requests, ms: performance.now() - started };
+		return { value, bytes, requests, ms: performance.now() - started, slowestMs };
 	} finally {
 		globalThis.fetch = original;
 	}
 }
 
-/** A researcher's client on the stand-in. */
-export async function researcherOn(url: string, anonKey: string): Promise<PlatformClient> {
-	const client = createNodeClient(url, anonKey);
+/** A researcher's client on the stand-in (requestTimeoutMs: the app's limit per request is DEFAULT_REQUEST_TIMEOUT_MS; a bench may lift it to time the slow way). */
+export async function researcherOn(url: string, anonKey: string, requestTimeoutMs?: number): Promise<PlatformClient> {
+	const client = createNodeClient(url, anonKey, { requestTimeoutMs });
 	await signInResearcher(client, RESEARCHER.email, RESEARCHER.password);
 	return client;
 }
@@ -126,7 +128,7 @@ export async function previousRefresh(client: PlatformClient, study: { id: strin
 	return { sessions, trials };
 }
 
-type Cost = { bytes: number; requests: number; ms: number };
+type Cost = { bytes: number; requests: number; ms: number; slowestMs: number };
 
 export interface RefreshRound {
 	round: number;
@@ -134,7 +136,7 @@ export interface RefreshRound {
 	/** The previous refresh (measured in the first `beforeRounds` rounds only: it is slow). */
 	before: Cost | null;
 	full: Cost;
-	incremental: { bytes: number; requests: number; ms: number; added: number; reloaded: string[] };
+	incremental: Cost & { added: number; reloaded: string[] };
 	same: boolean;
 }
 
@@ -155,13 +157,13 @@ export async function benchRefresh(database: Database, client: PlatformClient, s
 		const full = new LiveTrials(client, target);
 		const reload = await measured(() => full.load());
 		const incremental = await measured(() => live.refresh());
-		const cost = (m: Cost) => ({ bytes: m.bytes, requests: m.requests, ms: m.ms });
+		const cost = (m: Cost) => ({ bytes: m.bytes, requests: m.requests, ms: m.ms, slowestMs: m.slowestMs });
 		rounds.push({
 			round,
 			newTrials: live.trials.length - before,
 			before: previous && cost(previous),
 			full: cost(reload),
-			incremental: { bytes: incremental.bytes, requests: incremental.requests, ms: incremental.ms, added: incremental.value.added, reloaded: incremental.value.reloaded },
+			incremental: { ...cost(incremental), added: incremental.value.added, reloaded: incremental.value.reloaded },
 			same: sameHoldings(full, live) && (!previous || sameHoldings(previous.value, live))
 		});
 	}
