@@ -112,10 +112,11 @@ export class StudyResults {
 	/** Some model map shares an image with people's maps shown: there is something to compare. */
 	readonly comparable = $derived(Object.values(this.modelMapsShown).some((maps) => Object.keys(maps).some((image) => image in this.humanMapsShown)));
 	/**
-	 * The alignment section can be drawn: answers and maps are in, and the maps shown have been
-	 * compared at least once (a later comparison, after new maps, replaces the shown one when done).
+	 * The alignment section can be drawn: answers and maps are in, and the maps have been compared
+	 * once (a later comparison - new maps, test data switched - shows its progress in the section
+	 * and replaces the numbers when done).
 	 */
-	readonly alignmentReady = $derived(!this.loading.trials && !this.loading.maps && (!this.comparable || this.featuresBy[this.#variant] !== undefined));
+	readonly alignmentReady = $derived(!this.loading.trials && !this.loading.maps && (!this.comparable || Object.keys(this.featuresBy).length > 0));
 	readonly summaries = $derived(modelSummaries(this.report, this.featuresShown, this.top1));
 	readonly styles = $derived(modelStyles(this.summaries, this.modelNames));
 	readonly humanLabel = $derived(humanLabelOf(this.report));
@@ -127,6 +128,7 @@ export class StudyResults {
 
 	#timer: ReturnType<typeof setInterval> | undefined;
 	#live: LiveTrials | null = null;
+	#refreshing: Promise<void> | null = null;
 	/** The comparison under way, per variant, so a second ask waits for it instead of repeating it. */
 	#comparing: Partial<Record<Variant, Promise<void>>> = {};
 
@@ -160,7 +162,12 @@ export class StudyResults {
 	 * (bootstrap included) are recomputed only when answers arrived, the maps read again only when
 	 * the model runs changed.
 	 */
-	async refresh(): Promise<void> {
+	refresh(): Promise<void> {
+		// one at a time: a refresh asked for while one runs (the timer on a slow database, a download) waits for it
+		return (this.#refreshing ??= this.#refresh().finally(() => (this.#refreshing = null)));
+	}
+
+	async #refresh(): Promise<void> {
 		const live = this.#live;
 		if (!live || !this.study) return;
 		const outcome = await live.refresh();
