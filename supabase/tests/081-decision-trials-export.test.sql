@@ -1,8 +1,9 @@
 -- decision_trials' export columns (20261201030000): the owner reads each answer's row id, trial
 -- index, block number and platform ids; another researcher and the anon key read nothing; a
--- fetch since a time returns only what was stored since.
+-- fetch since a time returns only what was stored since. study_sessions' main-trial count through
+-- session_main_trials (20261201030100): the owner's and the participant's, nobody else's.
 begin;
-select plan(6);
+select plan(11);
 
 select tests.create_researcher('carol@example.org') as carol \gset
 select tests.create_researcher('dave@example.org') as dave \gset
@@ -32,11 +33,21 @@ select results_eq(format($$ select trial_id from public.decision_trials where st
   format($$ values (%L::uuid) $$, :'later_trial'),
   'a fetch since a time returns only the answers stored since');
 
+select results_eq(format($$ select main_trials from public.study_sessions where study_id = %L $$, :'study'), $$ values (2::bigint) $$,
+  'the owner reads the session''s main-trial count through the view');
+
+select tests.authenticate_as(:'participant');
+select results_eq(format($$ select main_trials from public.study_sessions where session_id = %L $$, :'session'), $$ values (2::bigint) $$,
+  'the participant reads her own session''s count');
+
 select tests.authenticate_as(:'dave');
 select is_empty($$ select trial_id, platform_id from public.decision_trials $$, 'another researcher reads no answers, ids or platform ids');
+select is(public.session_main_trials(:'session'), null, 'another researcher gets no count of a session not his');
+select is_empty($$ select * from public.study_sessions $$, 'and no session through the view');
 
 select tests.as_anon();
 select throws_ok($$ select trial_id from public.decision_trials $$, '42501', null, 'the anon key cannot read them');
+select throws_ok(format($$ select public.session_main_trials(%L) $$, :'session'), '42501', null, 'the anon key cannot count a session''s trials');
 
 select tests.as_superuser();
 select has_index('public', 'trials', 'trials_created_at_idx', 'trials are found by when they were stored');
