@@ -12,7 +12,7 @@
  * The platform's export adds, after these columns, what identifies and qualifies each answer
  * (`TRIAL_DETAIL_COLUMNS`: session, trial index, block, too slow, measured duration, platform
  * and the participant's id there). A reader takes them or leaves them: the analysis reads only
- * `TRIAL_COLUMNS`. Numbers are written to the precision they were measured at (`CSV_PRECISION`),
+ * `TRIAL_COLUMNS`. Times are written to the precision they were measured at (`CSV_PRECISION`),
  * so float noise such as `369.8000000000029` never reaches the file.
  */
 import Papa from 'papaparse';
@@ -45,14 +45,16 @@ export interface TrialDetails {
 }
 
 /**
- * The precision each number is written at (a step: the value is rounded to a multiple of it).
- * - `rt_ms`, `duration_ms`: 0.1 ms, the resolution of the clocks they come from
- *   (performance.now() and requestAnimationFrame timestamps are coarsened to 100 us in browsers
- *   without cross-origin isolation, 1 ms in some); a time measured in whole ms stays whole.
- * - `reveal`: 1e-6, finer than the stored revealed pixel counts (a proportion of 256 x 256 =
- *   65536 pixels is a multiple of 1.5e-5), so every level keeps its value and loses only float noise.
+ * The precision each measured time is written at (a step: the value is rounded to a multiple of
+ * it): `rt_ms`, `duration_ms` to 0.1 ms, the resolution of the clocks they come from
+ * (performance.now() and requestAnimationFrame timestamps are coarsened to 100 us in browsers
+ * without cross-origin isolation, 1 ms in some; a time measured in whole ms stays whole), so
+ * float noise such as 369.8000000000029 (a difference of two timestamps) is not written.
+ * `reveal` is written as stored: it is the set's level (often log-spaced, 0.016681005372000592),
+ * the identity of a condition, and the analysis of the file must find the levels the dashboard
+ * found.
  */
-export const CSV_PRECISION = { rt_ms: 0.1, duration_ms: 0.1, reveal: 1e-6 } as const;
+export const CSV_PRECISION = { rt_ms: 0.1, duration_ms: 0.1 } as const;
 
 /** x rounded to a multiple of step, without float noise (369.8000000000029 at 0.1 -> 369.8). */
 export function roundTo(x: number, step: number): number {
@@ -152,7 +154,7 @@ const rounded = (x: number | null, step: number) => (x === null ? '' : roundTo(x
 
 /** One trial's cells of the shared columns. */
 function trialCells(t: Trial): (string | number)[] {
-	return [t.observer, t.kind, t.image_id, t.category, rounded(t.reveal, CSV_PRECISION.reveal), t.response ?? NO_ANSWER_CSV, rounded(t.rt_ms, CSV_PRECISION.rt_ms)];
+	return [t.observer, t.kind, t.image_id, t.category, t.reveal, t.response ?? NO_ANSWER_CSV, rounded(t.rt_ms, CSV_PRECISION.rt_ms)];
 }
 
 /** One trial's cells of the detail columns. */
