@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import Papa from 'papaparse';
 import { parseTrialsCsv } from '../src/analysis/trials.js';
 import { centerBiasMap, mapToPng } from '../src/stimuli/importance-map.js';
 import { sampleStimuli } from '../src/stimuli/sample.js';
@@ -220,6 +221,22 @@ test.describe.serial('results', () => {
 		const images = manifest.stimuli.length / manifest.levels.length;
 		expect(trials.filter((t) => t.kind === 'human')).toHaveLength(3 * (images - 1)); // main trials only: one image is the practice trial's
 		expect(trials.filter((t) => t.observer === 'test:model:mobilenet-v1-0.25').length).toBeGreaterThanOrEqual(300);
+		// issue 17 (item 5): model-vs-human's columns first, then what identifies each answer; times at 0.1 ms
+		const table = Papa.parse<Record<string, string>>(csv.bytes.toString('utf8'), { header: true, skipEmptyLines: true });
+		expect(table.meta.fields).toEqual(['observer', 'kind', 'image_id', 'category', 'reveal', 'response', 'rt_ms', 'session_id', 'trial_index', 'block', 'too_slow', 'duration_ms', 'platform', 'platform_id']);
+		for (const row of table.data.filter((r) => r.kind === 'human')) {
+			expect(row.rt_ms).toMatch(/^(\d+(\.\d)?)?$/);
+			expect(row.duration_ms).toMatch(/^(\d+(\.\d)?)?$/);
+			expect(row.too_slow).toBe(String(row.response === 'none'));
+			expect(row.session_id).toMatch(/^[0-9a-f-]{36}$/);
+		}
+		// and the raw export: every stored column of every trial, practice included, JSON as JSON
+		const raw = await save(() => page.getByTestId('download-raw-trials').click(), 'results-trials-raw.csv');
+		expect(raw.name).toBe(`${SLUG}-trials-raw-with-test-data.csv`);
+		const stored = Papa.parse<Record<string, string>>(raw.bytes.toString('utf8'), { header: true, skipEmptyLines: true });
+		expect(stored.meta.fields).toEqual(expect.arrayContaining(['participant_id', 'image_id', 'reveal', 'trial_index', 'block', 'onset_ms', 'offset_ms', 'refresh_ms', 'data', 'window_blurs']));
+		expect(stored.data.filter((r) => r.block === 'practice').length).toBe(3);
+		expect(JSON.parse(stored.data[0]!.data!)).toHaveProperty('plugin_version');
 
 		results = JSON.parse((await save(() => page.getByTestId('download-results').click(), 'results.json')).bytes.toString('utf8'));
 		expect(results.include_test_data).toBe(true);

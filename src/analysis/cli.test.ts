@@ -8,6 +8,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mapToPng } from '../stimuli/importance-map.js';
+import { seededRandom } from '../stimuli/random.js';
+import { featureReport } from './features.js';
+import { MAP_FOLDER_METADATA, storedFeatureMap } from './map-folder.js';
 import { DECISION_METRICS, FEATURE_METRICS } from './metrics.js';
 
 const run = promisify(execFile);
@@ -134,13 +137,72 @@ describe('analyze features', () => {
 		expect(again.alignment).toBeCloseTo(1.2, 12);
 	});
 
-	it('stops on unmatched images and on sizes that differ under --raw', async () => {
-		await writeFile(path.join(dir, 'extra.json'), JSON.stringify({ a: { width: 2, height: 2, data: [1, 2, 3, 4] }, zebra: { width: 1, height: 1, data: [1] } }));
-		const extra = await analyze('features', '--human', path.join(dir, 'human.json'), '--model', path.join(dir, 'extra.json'), '--out', path.join(dir, 'x.json'));
-		expect(extra.code).toBe(1);
-		expect(extra.stderr).toContain('has a human map but no model map');
+	it('compares the images both have when the model has more, saying so, and stops on sizes that differ under --raw', async () => {
+		await writeFile(path.join(dir, 'extra.json'), JSON.stringify({ a: { width: 2, height: 2, data: [2, 1, 4, 3] }, b: { width: 2, height: 2, data: [1, 2, 3, 4] }, zebra: { width: 2, height: 2, data: [1, 2, 3, 4] } }));
+		const out = path.join(dir, 'extra-report.json');
+		const extra = await analyze('features', '--human', path.join(dir, 'human.json'), '--model', path.join(dir, 'extra.json'), '--out', out, '--raw');
+		expect(extra.stderr).toBe('');
+		expect(extra.code).toBe(0);
+		expect(extra.stdout).toContain('compared on the images with both maps only; not compared: 1 images with a model map but no human map (zebra)');
+		const report = await readJson(out);
+		expect(report.images_without_human_map).toEqual(['zebra']);
+		expect(report.images_without_model_map).toEqual([]);
+		expect(Object.keys(report.images)).toEqual(['a', 'b']);
+		expect(report.images.a.spearman).toBeCloseTo(0.6, 12); // as without the extra image
+		await writeFile(path.join(dir, 'elsewhere.json'), JSON.stringify({ zebra: { width: 2, height: 2, data: [1, 2, 3, 4] } }));
+		const none = await analyze('features', '--human', path.join(dir, 'human.json'), '--model', path.join(dir, 'elsewhere.json'), '--out', path.join(dir, 'x.json'));
+		expect(none.code).toBe(1);
+		expect(none.stderr).toContain('no image has both a human and a model map (human maps of a, b; model maps of zebra)');
 		await writeFile(path.join(dir, 'big.json'), JSON.stringify({ a: { width: 1, height: 4, data: [1, 2, 3, 4] }, b: { width: 2, height: 2, data: [1, 2, 3, 4] } }));
 		const sizes = await analyze('features', '--human', path.join(dir, 'human.json'), '--model', path.join(dir, 'big.json'), '--out', path.join(dir, 'x.json'), '--raw');
 		expect(sizes.stderr).toContain('image a: the human map is 2 x 2 but the model map is 1 x 4');
+	});
+
+	it('gives the numbers the dashboard gives on the same maps: a folder keeps the ceiling it was built with', async () => {
+		// people's maps of 3 images (as the ClickMe command stores and writes them), a model's of 5
+		const random = seededRandom(7, 'cli-vs-dashboard');
+		const noise = (n: number) => Float64Array.from({ length: n }, () => random());
+		const size = 24;
+		const humanIds = ['cat', 'dog', 'owl'], modelIds = ['car', 'cat', 'dog', 'owl', 'van'];
+		const reliability: Record<string, number> = { cat: 0.61, dog: 0.55, owl: 0.7 };
+		const comparison = 'harmonization@224';
+		const stored = (ids: string[], withReliability: boolean) =>
+			Object.fromEntries(ids.map((id) => [id, { png: mapToPng({ width: size, height: size, data: noise(size * size) }), reliability: withReliability ? reliability[id]! : null, params: withReliability ? { reliability_comparison: comparison } : {} }]));
+		const humanRows = stored(humanIds, true), modelRows = stored(modelIds, false);
+
+		// the dashboard: the loader decodes each stored map (storedFeatureMap) and the worker runs featureReport on all of them
+		const decode = (rows: typeof humanRows) => Object.fromEntries(Object.entries(rows).map(([id, row]) => [id, storedFeatureMap(row)]));
+		const dashboard = featureReport(decode(humanRows), decode(modelRows));
+
+		// the command line: the same PNGs as folders, the people's with the ClickMe command's maps.json
+		const humanDir = path.join(dir, 'clickme-maps'), modelDir = path.join(dir, 'model-maps');
+		await mkdir(humanDir, { recursive: true });
+		await mkdir(modelDir, { recursive: true });
+		for (const [id, row] of Object.entries(humanRows)) await writeFile(path.join(humanDir, `${id}.png`), row.png);
+		for (const [id, row] of Object.entries(modelRows)) await writeFile(path.join(modelDir, `${id}.png`), row.png);
+		await writeFile(path.join(humanDir, MAP_FOLDER_METADATA), JSON.stringify({ set: 'demo', maps: humanIds.map((id) => ({ image_id: id, players: 4, reliability: reliability[id] })), options: { reliability_comparison: comparison, reliability_splits: 1000 } }));
+		const out = path.join(dir, 'cli-vs-dashboard.json');
+		const result = await analyze('features', '--human', humanDir, '--model', modelDir, '--out', out);
+		expect(result.stderr).toBe('');
+		expect(result.code).toBe(0);
+		const cli = await readJson(out);
+		expect(cli).toEqual(JSON.parse(JSON.stringify(dashboard)));
+		// the ceiling is the folder's own, the mean reliability it was built with, not the paper's
+		expect(cli.ceiling).toBeCloseTo((0.61 + 0.55 + 0.7) / 3, 12);
+		expect(cli.ceiling_source).toBe(`ClickMe split-half reliability of the human maps (mean over 3 maps, ${comparison})`);
+		expect(cli.images_without_human_map).toEqual(['car', 'van']);
+		expect(result.stdout).toContain('not compared: 2 images with a model map but no human map (car, van)');
+		for (const m of FEATURE_METRICS) expect(cli[m.id]).toBe(dashboard[m.id]);
+
+		// a folder without its maps.json falls back to the paper's ceiling, and says so
+		const bare = path.join(dir, 'clickme-bare');
+		await mkdir(bare, { recursive: true });
+		for (const [id, row] of Object.entries(humanRows)) await writeFile(path.join(bare, `${id}.png`), row.png);
+		await analyze('features', '--human', bare, '--model', modelDir, '--out', out);
+		expect((await readJson(out)).ceiling).toBe(0.65753);
+		await writeFile(path.join(bare, MAP_FOLDER_METADATA), '{"maps": [{"reliability": 0.5}]}');
+		const broken = await analyze('features', '--human', bare, '--model', modelDir, '--out', out);
+		expect(broken.code).toBe(1);
+		expect(broken.stderr).toContain(`the human maps' metadata ${path.join(bare, MAP_FOLDER_METADATA)}: maps[0] needs an "image_id"`);
 	});
 });

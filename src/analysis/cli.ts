@@ -4,7 +4,10 @@
  *
  * MAPS is a JSON file {"<image_id>": {"width", "height", "data", "reliability"?}} or a folder of
  * grayscale PNG maps named <image_id>.png (what `npm run clickme -- maps --out` and
- * `npm run models -- run --saliency` write). The report goes to --out; a short summary to stdout.
+ * `npm run models -- run --saliency` write), with the reliability the maps were built with in the
+ * folder's maps.json (map-folder.ts). Only images with both maps are compared; the others are
+ * named on stdout and listed in the report, as the dashboard does (features.ts featureReport).
+ * The report goes to --out; a short summary to stdout.
  */
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,7 +15,8 @@ import { parseArgs } from 'node:util';
 import { commandOrUsage, fail, numberOption } from '../lib/command-line.js';
 import { mapFromPng } from '../stimuli/importance-map.js';
 import { decisionReport, DECISION_DEFAULTS, isTimeoutRule, TIMEOUT_RULES } from './decision.js';
-import { FeatureInputError, featureReport, parseFeatureMaps, type HumanFeatureMap } from './features.js';
+import { FeatureInputError, featureReport, imagesLeftOut, parseFeatureMaps, type HumanFeatureMap } from './features.js';
+import { MAP_FOLDER_METADATA, parseMapFolderMetadata, type MapReliability } from './map-folder.js';
 import { DECISION_METRICS, FEATURE_METRICS, formatMetric, PAIRWISE_METRICS } from './metrics.js';
 import { parseTrialsCsv, TrialInputError } from './trials.js';
 
@@ -48,14 +52,20 @@ async function readText(file: string, what: string): Promise<string> {
 	}
 }
 
-/** Maps from a JSON file or a folder of <image_id>.png. */
+/** Maps from a JSON file or a folder of <image_id>.png (with their reliability from the folder's maps.json, when it has one). */
 async function readMaps(where: string, what: string): Promise<Record<string, HumanFeatureMap>> {
 	const info = await stat(where).catch(() => fail(`the ${what} maps ${where} do not exist`));
 	if (!info.isDirectory()) return parseFeatureMaps(await readText(where, `${what} maps`), `the ${what} maps ${where}`);
+	const metadataFile = path.join(where, MAP_FOLDER_METADATA);
+	const metadata: Record<string, MapReliability> = await stat(metadataFile).then(
+		async () => parseMapFolderMetadata(await readText(metadataFile, `${what} maps' metadata`), `the ${what} maps' metadata ${metadataFile}`),
+		() => ({})
+	);
 	const maps: Record<string, HumanFeatureMap> = {};
 	for (const name of (await readdir(where)).filter((n) => n.toLowerCase().endsWith('.png')).sort()) {
 		try {
-			maps[name.slice(0, -4)] = mapFromPng(new Uint8Array(await readFile(path.join(where, name))));
+			const id = name.slice(0, -4);
+			maps[id] = { ...mapFromPng(new Uint8Array(await readFile(path.join(where, name)))), ...metadata[id] };
 		} catch (error) {
 			throw new FeatureInputError(`the ${what} maps ${where}, image ${name.slice(0, -4)}: ${(error as Error).message}`);
 		}
@@ -101,6 +111,8 @@ try {
 		const report = featureReport(await readMaps(values.human, 'human'), await readMaps(values.model, 'model'), { raw: values.raw, ceiling, resolution });
 		await writeReport(values.out, report);
 		console.log(`${report.images_compared} images compared${report.constant_maps.length ? `, ${report.constant_maps.length} left out (a constant map: ${report.constant_maps.join(', ')})` : ''}`);
+		const leftOut = imagesLeftOut(report);
+		if (leftOut) console.log(`  ${leftOut}`);
 		console.log(`  ${metricLine(FEATURE_METRICS, report)}`);
 		console.log(`  maps compared as ${report.comparison.id}; human ceiling ${report.ceiling} (${report.ceiling_source}); the Harmonization paper's ceiling ${report.paper_ceiling}`);
 		console.log(`wrote ${values.out}`);

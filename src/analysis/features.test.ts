@@ -13,6 +13,7 @@ import {
 	gaussianKernel,
 	HARMONIZATION_CEILING,
 	harmonizationPreprocess,
+	imagesLeftOut,
 	maskOverlap,
 	parseFeatureMaps,
 	resizeBilinear,
@@ -177,9 +178,16 @@ describe('feature report', () => {
 		expect(() => featureReport({ x: human }, { x: model }, { resolution: 3 })).toThrow('the comparison resolution must be a whole number of px from 8 to 2048, got 3');
 	});
 
-	it('refuses unmatched images, sizes that differ under --raw, and malformed files, naming the image', () => {
-		expect(() => featureReport({ a: humans.a }, { a: models.a, z: models.a })).toThrow('image z has a model map but no human map');
-		expect(() => featureReport({ a: humans.a, y: humans.a }, { a: models.a })).toThrow('image y has a human map but no model map');
+	it('compares the images with both maps and lists the others; refuses no shared image, sizes that differ under --raw, and malformed files, naming the image', () => {
+		const wider = featureReport({ a: humans.a, y: humans.a }, { a: models.a, z: models.a, w: models.a }, { raw: true });
+		expect(wider.images_compared).toBe(1);
+		expect(Object.keys(wider.images)).toEqual(['a']);
+		expect(wider.images.a).toEqual(featureReport({ a: humans.a }, { a: models.a }, { raw: true }).images.a);
+		expect(wider.images_without_model_map).toEqual(['y']);
+		expect(wider.images_without_human_map).toEqual(['w', 'z']);
+		expect(imagesLeftOut(wider)).toBe('compared on the images with both maps only; not compared: 2 images with a model map but no human map (w, z); 1 images with a human map but no model map (y)');
+		expect(imagesLeftOut(featureReport({ a: humans.a }, { a: models.a }, { raw: true }))).toBeNull();
+		expect(() => featureReport({ y: humans.a }, { z: models.a })).toThrow('no image has both a human and a model map (human maps of y; model maps of z)');
 		expect(() => featureReport({ a: map(3, 1, [1, 2, 3]) }, { a: models.a }, { raw: true })).toThrow('image a: the human map is 3 x 1 but the model map is 2 x 2');
 		expect(() => parseFeatureMaps('{"q": {"width": 2, "height": 2, "data": [1, 2, 3]}}', 'h.json')).toThrow(FeatureInputError);
 		expect(() => parseFeatureMaps('{"q": {"width": 2, "height": 2, "data": [1, 2, 3]}}', 'h.json')).toThrow('h.json, image q: "data" has 3 values, expected width x height = 4');

@@ -180,7 +180,25 @@ export type FeatureReport = {
 	images_compared: number;
 	/** Images left out of the means because a map was constant (no ranking to compare). */
 	constant_maps: string[];
+	/** Images with a human map but no model map, and with a model map but no human map: not compared (only images with both are). */
+	images_without_model_map: string[];
+	images_without_human_map: string[];
 } & Record<FeatureMetricId, number | null>;
+
+/** "a, b, c and 4 more": a few ids of a list, for a sentence. */
+export function listed(ids: readonly string[], shown = 3): string {
+	const sorted = [...ids].sort();
+	return sorted.length <= shown ? sorted.join(', ') : `${sorted.slice(0, shown).join(', ')} and ${sorted.length - shown} more`;
+}
+
+/** What a report's image counts say about the images not compared, as one sentence (null: all were compared). */
+export function imagesLeftOut(report: Pick<FeatureReport, 'images_without_model_map' | 'images_without_human_map'>): string | null {
+	const parts = [
+		report.images_without_human_map.length ? `${report.images_without_human_map.length} images with a model map but no human map (${listed(report.images_without_human_map)})` : '',
+		report.images_without_model_map.length ? `${report.images_without_model_map.length} images with a human map but no model map (${listed(report.images_without_model_map)})` : ''
+	].filter(Boolean);
+	return parts.length ? `compared on the images with both maps only; not compared: ${parts.join('; ')}` : null;
+}
 
 /** Bad input: names the image (or the file) at fault. */
 export class FeatureInputError extends Error {}
@@ -224,6 +242,10 @@ function chooseCeiling(humans: Record<string, HumanFeatureMap>, comparison: stri
 }
 
 /**
+ * The images compared are those with both a human and a model map (a model is usually run on
+ * every image of a set, people's maps exist only where enough people played); the others are
+ * listed in the report (`images_without_model_map`, `images_without_human_map`). The ceiling is
+ * the one the human maps were built with (every human map's reliability, compared or not).
  * Per image, both maps brought together as `comparisonOf(options)` says (default: Harmonization's
  * preprocessing at 224 px): Spearman's rho of the two maps' pixels, and IoU and Dice of their top 10 %; then
  * every feature metric over the images compared (metrics.ts: alignment = mean Spearman / human
@@ -231,12 +253,16 @@ function chooseCeiling(humans: Record<string, HumanFeatureMap>, comparison: stri
  * out of the means.
  */
 export function featureReport(humans: Record<string, HumanFeatureMap>, models: Record<string, FeatureMap>, options: FeatureOptions = {}): FeatureReport {
-	const onlyHuman = Object.keys(humans).filter((id) => !(id in models));
-	const onlyModel = Object.keys(models).filter((id) => !(id in humans));
-	if (onlyHuman.length) throw new FeatureInputError(`image ${onlyHuman[0]} has a human map but no model map${onlyHuman.length > 1 ? ` (and ${onlyHuman.length - 1} more)` : ''}`);
-	if (onlyModel.length) throw new FeatureInputError(`image ${onlyModel[0]} has a model map but no human map${onlyModel.length > 1 ? ` (and ${onlyModel.length - 1} more)` : ''}`);
-	const ids = Object.keys(humans).sort();
-	if (ids.length === 0) throw new FeatureInputError('there are no maps to compare');
+	const ids = Object.keys(humans).filter((id) => id in models).sort();
+	const withoutModel = Object.keys(humans).filter((id) => !(id in models)).sort();
+	const withoutHuman = Object.keys(models).filter((id) => !(id in humans)).sort();
+	if (ids.length === 0) {
+		throw new FeatureInputError(
+			Object.keys(humans).length && Object.keys(models).length
+				? `no image has both a human and a model map (human maps of ${listed(Object.keys(humans))}; model maps of ${listed(Object.keys(models))})`
+				: 'there are no maps to compare'
+		);
+	}
 	const comparison = comparisonOf(options);
 	const { ceiling, ceiling_source } = chooseCeiling(humans, comparisonId(comparison), options.ceiling);
 
@@ -265,7 +291,9 @@ export function featureReport(humans: Record<string, HumanFeatureMap>, models: R
 		paper_ceiling: HARMONIZATION_CEILING,
 		comparison: { ...comparison, id: comparisonId(comparison) },
 		images_compared: scored.length,
-		constant_maps: constant
+		constant_maps: constant,
+		images_without_model_map: withoutModel,
+		images_without_human_map: withoutHuman
 	};
 }
 

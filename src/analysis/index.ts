@@ -1,8 +1,8 @@
 // The analysis module's public surface: pure maths shared by the dashboard and the command line.
 export { averageRanks, pearson, spearman } from './spearman.js';
 export { mean, percentile, finiteOrNull } from './stats.js';
-export { parseTrialsCsv, trialsToCsv, TrialInputError, TRIAL_COLUMNS, type Trial } from './trials.js';
-export { exportTrials, type StoredDecisionTrial } from './export.js';
+export { parseTrialsCsv, trialsToCsv, detailedTrialsToCsv, roundTo, TrialInputError, TRIAL_COLUMNS, TRIAL_DETAIL_COLUMNS, CSV_PRECISION, type Trial, type TrialDetails } from './trials.js';
+export { exportTrials, exportDetailedCsv, rawTrialsCsv, type StoredDecisionTrial } from './export.js';
 export {
 	bootstrapCurve,
 	decisionOptions,
@@ -58,6 +58,7 @@ export {
 	DEFAULT_COMPARISON,
 	featureReport,
 	FeatureInputError,
+	imagesLeftOut,
 	humanAsCompared,
 	modelAsCompared,
 	gaussianBlur,
@@ -77,6 +78,7 @@ export {
 	type ImageAlignment,
 	type MapComparison
 } from './features.js';
+export { MAP_FOLDER_METADATA, parseMapFolderMetadata, storedFeatureMap, type MapReliability } from './map-folder.js';
 export { dominates, paretoFront, type ParetoPoint } from './pareto.js';
 export { HUMAN_STYLE, humanCurveLabel, modelColour, modelMarker, observerStyle, type Marker, type ObserverStyle } from './observer-style.js';
 export {

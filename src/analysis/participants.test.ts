@@ -13,7 +13,8 @@ const row = (over: Partial<StudyParticipantRow>): StudyParticipantRow => ({
 const answer = (participant: string, image: string, reveal: number, correct: boolean): DecisionTrial => ({
 	study_id: 'st', set_id: 'set', observer_kind: 'human', observer_id: participant, image_id: image, category: 'animal', reveal,
 	response: correct ? 'animal' : 'non_animal', correct, rt_ms: 400, block: 'main', is_test: false, created_at: `2026-11-30T10:00:0${image.length}Z`,
-	session_id: `s-${participant}`, duration_ms: 400, frames: 24, refresh_ms: 16.7
+	session_id: `s-${participant}`, duration_ms: 400, frames: 24, refresh_ms: 16.7,
+	trial_id: `${participant}-${image}-${reveal}`, trial_index: 0, block_number: 1, platform: 'local', platform_id: null
 });
 
 describe('participants table', () => {

@@ -8,12 +8,59 @@
  *   column says who they are. A text form whose kind disagrees with the kind column is an error.
  * - `response`: a category, or no answer in time, which is null in memory and the text `none`
  *   (`NO_ANSWER_CSV`) in the file only (src/stimuli/task.ts).
+ *
+ * The platform's export adds, after these columns, what identifies and qualifies each answer
+ * (`TRIAL_DETAIL_COLUMNS`: session, trial index, block, too slow, measured duration, platform
+ * and the participant's id there). A reader takes them or leaves them: the analysis reads only
+ * `TRIAL_COLUMNS`. Times are written to the precision they were measured at (`CSV_PRECISION`),
+ * so float noise such as `369.8000000000029` never reaches the file.
  */
 import Papa from 'papaparse';
 import { isObserverKind, parseObserver, type ObserverKind } from '../stimuli/observer.js';
 import { CATEGORIES, isCategory, NO_ANSWER_CSV, type Category, type Response } from '../stimuli/task.js';
 
 export const TRIAL_COLUMNS = ['observer', 'kind', 'image_id', 'category', 'reveal', 'response', 'rt_ms'] as const;
+
+/**
+ * The platform export's columns after TRIAL_COLUMNS (empty for models, which have no session):
+ * - `session_id`: the session the answer was given in;
+ * - `trial_index`: its position in the participant's trial list, 0-based, practice first;
+ * - `block`: the main block's number, 1..blocks (src/data/trial-fields.ts, block_number);
+ * - `too_slow`: `true` when no answer came within the response window (response `none`), else `false`;
+ * - `duration_ms`: the stimulus display as measured (offset - onset of the animation frames), ms;
+ * - `platform`: mturk, prolific or local; `platform_id`: the participant's id there (MTurk worker
+ *   id, Prolific PID; empty for local).
+ */
+export const TRIAL_DETAIL_COLUMNS = ['session_id', 'trial_index', 'block', 'too_slow', 'duration_ms', 'platform', 'platform_id'] as const;
+
+/** What TRIAL_DETAIL_COLUMNS hold (null: empty in the CSV). */
+export interface TrialDetails {
+	session_id: string | null;
+	trial_index: number | null;
+	block: number | null;
+	too_slow: boolean;
+	duration_ms: number | null;
+	platform: string | null;
+	platform_id: string | null;
+}
+
+/**
+ * The precision each measured time is written at (a step: the value is rounded to a multiple of
+ * it): `rt_ms`, `duration_ms` to 0.1 ms, the resolution of the clocks they come from
+ * (performance.now() and requestAnimationFrame timestamps are coarsened to 100 us in browsers
+ * without cross-origin isolation, 1 ms in some; a time measured in whole ms stays whole), so
+ * float noise such as 369.8000000000029 (a difference of two timestamps) is not written.
+ * `reveal` is written as stored: it is the set's level (often log-spaced, 0.016681005372000592),
+ * the identity of a condition, and the analysis of the file must find the levels the dashboard
+ * found.
+ */
+export const CSV_PRECISION = { rt_ms: 0.1, duration_ms: 0.1 } as const;
+
+/** x rounded to a multiple of step, without float noise (369.8000000000029 at 0.1 -> 369.8). */
+export function roundTo(x: number, step: number): number {
+	const decimals = Math.max(0, Math.ceil(-Math.log10(step) - 1e-9));
+	return Number((Math.round(x / step) * step).toFixed(decimals));
+}
 
 export interface Trial {
 	/** The key of the observer's answers in every report (see above). */
@@ -69,13 +116,14 @@ function checkRow(row: Record<string, string>): Trial | string[] {
 export function parseTrialsCsv(text: string): Trial[] {
 	const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: 'greedy' });
 	const header = parsed.meta.fields ?? [];
-	const unknown = header.filter((c) => !(TRIAL_COLUMNS as readonly string[]).includes(c));
+	const known: readonly string[] = [...TRIAL_COLUMNS, ...TRIAL_DETAIL_COLUMNS];
+	const unknown = header.filter((c) => !known.includes(c));
 	const missing = TRIAL_COLUMNS.filter((c) => !header.includes(c));
 	if (unknown.length || missing.length) {
 		throw new TrialInputError([
 			...(unknown.length ? [`header: unknown column(s) ${unknown.map((c) => `"${c}"`).join(', ')}`] : []),
 			...(missing.length ? [`header: missing column(s) ${missing.join(', ')}`] : []),
-			`expected the columns ${TRIAL_COLUMNS.join(',')}`
+			`expected the columns ${TRIAL_COLUMNS.join(',')} (optionally followed by ${TRIAL_DETAIL_COLUMNS.join(',')})`
 		]);
 	}
 	const problems = parsed.errors.map((e) => `row ${(e.row ?? 0) + 2}: ${e.message}`);
@@ -102,8 +150,24 @@ export function parseTrialsCsv(text: string): Trial[] {
 	return trials;
 }
 
-/** Writes trials in the shared CSV format (no answer as `none`, rt_ms empty when null). */
+const rounded = (x: number | null, step: number) => (x === null ? '' : roundTo(x, step));
+
+/** One trial's cells of the shared columns. */
+function trialCells(t: Trial): (string | number)[] {
+	return [t.observer, t.kind, t.image_id, t.category, t.reveal, t.response ?? NO_ANSWER_CSV, rounded(t.rt_ms, CSV_PRECISION.rt_ms)];
+}
+
+/** One trial's cells of the detail columns. */
+function detailCells(d: TrialDetails): (string | number)[] {
+	return [d.session_id ?? '', d.trial_index ?? '', d.block ?? '', String(d.too_slow), rounded(d.duration_ms, CSV_PRECISION.duration_ms), d.platform ?? '', d.platform_id ?? ''];
+}
+
+/** Writes trials in the shared CSV format (no answer as `none`, rt_ms empty when null, numbers at CSV_PRECISION). */
 export function trialsToCsv(trials: readonly Trial[]): string {
-	const cell = (t: Trial, c: (typeof TRIAL_COLUMNS)[number]) => (c === 'response' ? (t.response ?? NO_ANSWER_CSV) : (t[c] ?? ''));
-	return Papa.unparse({ fields: [...TRIAL_COLUMNS], data: trials.map((t) => TRIAL_COLUMNS.map((c) => cell(t, c))) }, { newline: '\n' }) + '\n';
+	return Papa.unparse({ fields: [...TRIAL_COLUMNS], data: trials.map(trialCells) }, { newline: '\n' }) + '\n';
+}
+
+/** The shared columns, then TRIAL_DETAIL_COLUMNS: what the platform exports. */
+export function detailedTrialsToCsv(trials: readonly (Trial & TrialDetails)[]): string {
+	return Papa.unparse({ fields: [...TRIAL_COLUMNS, ...TRIAL_DETAIL_COLUMNS], data: trials.map((t) => [...trialCells(t), ...detailCells(t)]) }, { newline: '\n' }) + '\n';
 }

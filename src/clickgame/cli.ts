@@ -15,6 +15,7 @@ import { RESEARCHER_OPTIONS, RESEARCHER_USAGE, researcherClient } from '../lib/r
 import { commandOrUsage, fail, numberOption, NUMBER_RULES } from '../lib/command-line.js';
 import { DEFAULT_COMPARISON } from '../analysis/features.js';
 import { HARMONIZATION_CEILING } from '../analysis/metrics.js';
+import { MAP_FOLDER_METADATA } from '../analysis/map-folder.js';
 import { mapToPng } from '../stimuli/importance-map.js';
 import { loadStimulusSet } from '../stimuli/load.js';
 import { DEFAULT_AGGREGATION, type AggregationOptions } from './aggregate.js';
@@ -107,6 +108,8 @@ const summary = {
 	options: params
 };
 if (values.json) writeFileSync(values.json, JSON.stringify(summary, null, 2));
+// the folder keeps the reliability its maps were built with, for `npm run analyze -- features` (src/analysis/map-folder.ts)
+if (values.out) writeFileSync(path.join(values.out, MAP_FOLDER_METADATA), JSON.stringify(summary, null, 2));
 
 console.log(`\n${'image'.padEnd(24)} ${'players'.padStart(7)} ${'split-half rho'.padStart(15)}`);
 for (const m of summary.maps) console.log(`${m.image_id.padEnd(24)} ${String(m.players).padStart(7)} ${(m.reliability === null ? '-' : m.reliability.toFixed(3)).padStart(15)}`);

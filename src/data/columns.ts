@@ -23,7 +23,8 @@ export const READ_RELATIONS: Record<string, readonly string[]> = {
 	trials: TRIAL_TABLE_COLUMNS,
 	decision_trials: columnsOf<DecisionTrial>()([
 		'study_id', 'set_id', 'observer_kind', 'observer_id', 'image_id', 'category', 'reveal', 'response', 'correct', 'rt_ms',
-		'block', 'is_test', 'created_at', 'session_id', 'duration_ms', 'frames', 'refresh_ms'
+		'block', 'is_test', 'created_at', 'session_id', 'duration_ms', 'frames', 'refresh_ms',
+		'trial_id', 'trial_index', 'block_number', 'platform', 'platform_id'
 	]),
 	study_sessions: columnsOf<StudySession>()([
 		'study_id', 'session_id', 'observer_kind', 'observer_id', 'platform', 'status', 'is_test', 'started_at', 'completed_at', 'main_trials'

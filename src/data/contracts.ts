@@ -126,6 +126,15 @@ export interface DecisionTrial {
 	duration_ms: number | null;
 	frames: number | null;
 	refresh_ms: number | null;
+	/** The stored row's id (trials.id, or model_results.id for a model): the key an incremental refresh merges by. */
+	trial_id: string;
+	/** People only: position in the participant's trial list, 0-based, practice first. */
+	trial_index: number | null;
+	/** People only: 0 for practice, 1..blocks for the main blocks (the trial's data.block_number). */
+	block_number: number | null;
+	/** People only: the session's recruiting platform, and the participant's id there (null for local). */
+	platform: Platform | null;
+	platform_id: string | null;
 }
 
 /** What the ClickMe game sends through its queue, in order (a round before its strokes and end). */

@@ -1,23 +1,61 @@
 /** What a study's results page reads (the analyst views, under the caller's row-level security). */
 import { allRows, query, type PlatformClient } from './client.js';
 import type { DecisionTrial, Platform, SessionStatus } from './contracts.js';
+import type { StoredTrial } from './trial-fields.js';
 import type { ObserverKind } from '../stimuli/observer.js';
+
+/** Rows stored at or after this time (ISO 8601), or every row when absent. */
+export type Since = string | undefined;
 
 /**
  * What a study's analysis reads: its people's answers, and every model's answers on the study's
- * stimulus set (a model's decisions do not depend on the study that asked for them).
+ * stimulus set (a model's decisions do not depend on the study that asked for them). With
+ * `since`, only the rows stored at or after that time (the live refresh's incremental fetch;
+ * rows are keyed by `trial_id`, so a row fetched twice is merged, not doubled).
  */
-export async function studyDecisionTrials(client: PlatformClient, study: { id: string; stimulus_set_id: string }): Promise<DecisionTrial[]> {
-	const [people, models] = await Promise.all([
-		studyPeopleTrials(client, study.id),
-		allRows<DecisionTrial>((from, to) => client.from('decision_trials').select('*').eq('set_id', study.stimulus_set_id).eq('observer_kind', 'model').order('created_at').order('image_id').range(from, to))
-	]);
+export async function studyDecisionTrials(client: PlatformClient, study: { id: string; stimulus_set_id: string }, since: { people?: Since; models?: Since } = {}): Promise<DecisionTrial[]> {
+	const [people, models] = await Promise.all([studyPeopleTrials(client, study.id, since.people), setModelTrials(client, study.stimulus_set_id, since.models)]);
 	return [...people, ...models];
 }
 
-/** A study's people's answers (the participants table reads them for the exclusion check). */
-export function studyPeopleTrials(client: PlatformClient, studyId: string): Promise<DecisionTrial[]> {
-	return allRows<DecisionTrial>((from, to) => client.from('decision_trials').select('*').eq('study_id', studyId).eq('observer_kind', 'human').order('created_at').order('image_id').range(from, to));
+/** A study's people's answers (the participants table reads them for the exclusion check), optionally only those stored since a time. */
+export function studyPeopleTrials(client: PlatformClient, studyId: string, since?: Since): Promise<DecisionTrial[]> {
+	return allRows<DecisionTrial>((from, to) => {
+		const rows = client.from('decision_trials').select('*').eq('study_id', studyId).eq('observer_kind', 'human');
+		return (since ? rows.gte('created_at', since) : rows).order('created_at').order('trial_id').range(from, to);
+	});
+}
+
+/**
+ * The answers of some sessions of a study (what a full read of a large study uses: row-level
+ * security is checked on every row a request considers, so a request narrowed to a few sessions
+ * costs what its rows cost, where a page of the whole study costs the whole study).
+ */
+export function sessionsPeopleTrials(client: PlatformClient, studyId: string, sessionIds: readonly string[]): Promise<DecisionTrial[]> {
+	return allRows<DecisionTrial>((from, to) =>
+		client.from('decision_trials').select('*').eq('study_id', studyId).eq('observer_kind', 'human').in('session_id', sessionIds).order('created_at').order('trial_id').range(from, to)
+	);
+}
+
+/** Every model's answers on a stimulus set, optionally only those stored since a time. */
+export function setModelTrials(client: PlatformClient, setId: string, since?: Since): Promise<DecisionTrial[]> {
+	return allRows<DecisionTrial>((from, to) => {
+		const rows = client.from('decision_trials').select('*').eq('set_id', setId).eq('observer_kind', 'model');
+		return (since ? rows.gte('created_at', since) : rows).order('created_at').order('trial_id').range(from, to);
+	});
+}
+
+/** Sessions per request when trials are read by session: the ids go in the URL. */
+const SESSIONS_PER_REQUEST = 50;
+
+/** Every stored column of every trial of these sessions (public.trials as the owner reads it), for the raw export. */
+export async function storedTrialsOf(client: PlatformClient, sessionIds: readonly string[]): Promise<StoredTrial[]> {
+	const rows: StoredTrial[] = [];
+	for (let i = 0; i < sessionIds.length; i += SESSIONS_PER_REQUEST) {
+		const ids = sessionIds.slice(i, i + SESSIONS_PER_REQUEST);
+		rows.push(...(await allRows<StoredTrial>((from, to) => client.from('trials').select('*').in('session_id', ids).order('session_id').order('trial_index').range(from, to))));
+	}
+	return rows;
 }
 
 export interface StudySession {

@@ -1,7 +1,8 @@
 /// <reference lib="webworker" />
 /**
  * Feature alignment off the page's main thread: the dashboard posts people's maps and one
- * model's maps for the same images; the worker answers with featureReport's result (or the error).
+ * model's maps; the worker answers with featureReport's result (or the error), which compares
+ * the images with both maps and lists the others, exactly as `npm run analyze -- features` does.
  */
 import { featureReport, type FeatureMap, type FeatureReport, type HumanFeatureMap } from '$analysis/index.js';
 
