@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mapToPng } from '../stimuli/importance-map.js';
 import { seededRandom } from '../stimuli/random.js';
+import { featureIntervals } from './bootstrap.js';
 import { featureReport } from './features.js';
 import { MAP_FOLDER_METADATA, storedFeatureMap } from './map-folder.js';
 import { DECISION_METRICS, FEATURE_METRICS } from './metrics.js';
@@ -63,7 +64,7 @@ describe('analyze decision', () => {
 		expect(report.humans.included).toEqual(['p1']);
 		expect(report.humans.excluded[0].id).toBe('p2');
 		expect(report.human_curve).toMatchObject({ accuracy: [1, 1], normalized: [1, 1], ci_low: [1, 1], ci_high: [1, 1] });
-		expect(report.observers.p2).toEqual({ kind: 'human', accuracy: [0, 0], n: [1, 1] });
+		expect(report.observers.p2).toMatchObject({ kind: 'human', accuracy: [0, 0], n: [1, 1] });
 		// resnet: wrong at 0.5, right at 1 -> normalized [-1, 1]. With p1, per level: at 0.5 (cat) p1
 		// right, resnet wrong: c_obs 0, c_exp 1 x 0 + 0 x 1 = 0, kappa 0, squared accuracy difference 1;
 		// at 1 (car) both right: c_obs 1, kappa 1, difference 0. Means over levels: kappa 0.5, c_obs 0.5,
@@ -88,8 +89,15 @@ describe('analyze decision', () => {
 		expect(dropped.stdout).toContain('1 trials with no answer: left out of every measure');
 		const byDefault = await readJson(out);
 		expect(byDefault.options).toEqual({ timeouts: 'drop', exclusion_threshold: 0.5, bootstrap: 50, seed: 1, min_full_reveal_trials: 10 });
-		expect(byDefault.observers.p2).toEqual({ kind: 'human', accuracy: [null, 0], n: [0, 1] });
+		expect(byDefault.observers.p2).toMatchObject({ kind: 'human', accuracy: [null, 0], n: [0, 1] });
 		expect(byDefault.humans.excluded).toEqual([{ id: 'p2', full_reveal_accuracy: 0, full_reveal_trials: 1, reason: 'accuracy on fully revealed images 0.000 is at most 0.5 (1 fully revealed trial)' }]);
+		// each person's check rested on 1 fully revealed trial, fewer than the default 10: a warning
+		expect(dropped.stdout).toContain('warning: the exclusion check of 2 people rested on fewer than 10 fully revealed trials (p1, p2)');
+		// the model's metrics are printed with their intervals where they have one
+		expect(dropped.stdout).toMatch(/resnet: .*\[-?\d\.\d+, -?\d\.\d+\]/);
+		const threshold = await analyze('decision', '--trials', path.join(dir, 'trials.csv'), '--out', out, '--bootstrap', '50', '--min-full-reveal-trials', '1');
+		expect(threshold.stdout).not.toContain('warning');
+		expect((await readJson(out)).options.min_full_reveal_trials).toBe(1);
 	});
 
 	it('stops on bad input, naming the row', async () => {
@@ -185,8 +193,12 @@ describe('analyze features', () => {
 		const result = await analyze('features', '--human', humanDir, '--model', modelDir, '--out', out);
 		expect(result.stderr).toBe('');
 		expect(result.code).toBe(0);
-		const cli = await readJson(out);
+		const { intervals, interval_options, ...cli } = await readJson(out);
 		expect(cli).toEqual(JSON.parse(JSON.stringify(dashboard)));
+		// the intervals: the dashboard's (study-summary.ts) on the same images, stream and seed
+		expect(interval_options).toEqual({ level: 0.95, method: 'percentile', resampled: 'the images compared', resamples: 1000, seed: 1, source: 'model:model-maps' });
+		expect(intervals).toEqual(JSON.parse(JSON.stringify(featureIntervals(dashboard.images, dashboard.ceiling, { resamples: 1000, seed: 1, source: 'model:model-maps' }))));
+		expect(intervals.alignment.ci_low).toBeLessThanOrEqual(dashboard.alignment);
 		// the ceiling is the folder's own, the mean reliability it was built with, not the paper's
 		expect(cli.ceiling).toBeCloseTo((0.61 + 0.55 + 0.7) / 3, 12);
 		expect(cli.ceiling_source).toBe(`ClickMe split-half reliability of the human maps (mean over 3 maps, ${comparison})`);
