@@ -198,7 +198,7 @@ describe('analyze features', () => {
 		// the intervals: the dashboard's (study-summary.ts) on the same images, stream and seed
 		expect(interval_options).toEqual({ level: 0.95, method: 'percentile', resampled: 'the images compared', resamples: 1000, seed: 1, source: 'model:model-maps' });
 		expect(intervals).toEqual(JSON.parse(JSON.stringify(featureIntervals(dashboard.images, dashboard.ceiling, { resamples: 1000, seed: 1, source: 'model:model-maps' }))));
-		expect(intervals.alignment.ci_low).toBeLessThanOrEqual(dashboard.alignment);
+		expect(intervals.alignment.ci_low).toBeLessThanOrEqual(dashboard.alignment!);
 		// the ceiling is the folder's own, the mean reliability it was built with, not the paper's
 		expect(cli.ceiling).toBeCloseTo((0.61 + 0.55 + 0.7) / 3, 12);
 		expect(cli.ceiling_source).toBe(`ClickMe split-half reliability of the human maps (mean over 3 maps, ${comparison})`);
