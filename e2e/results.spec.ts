@@ -23,6 +23,23 @@ import { ensureParticipantSignedIn, joinClickme, nextClickmeImages, recordClickm
 import { apiClient, createShortStudy, LOCAL_RESEARCHER } from './platform.js';
 
 const SLUG = 'e2e-results';
+
+/**
+ * The CLI (Node's V8) and the dashboard (Chromium's V8) agree: the same structure, every number
+ * equal to 1e-12 relative. Their Math.log can differ in the last bit, which reaches d' through the
+ * normal quantile (signal-detection.ts); everything else comes out identical.
+ */
+function expectSameNumbers(actual: unknown, expected: unknown, where: string): void {
+	if (typeof actual === 'number' && typeof expected === 'number') {
+		expect(Math.abs(actual - expected), `${where}: ${actual} vs ${expected}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(expected)));
+	} else if (Array.isArray(expected) || (expected !== null && typeof expected === 'object')) {
+		expect(actual !== null && typeof actual === 'object', where).toBe(true);
+		expect(Object.keys(actual as object).sort(), where).toEqual(Object.keys(expected as object).sort());
+		for (const key of Object.keys(expected as object)) expectSameNumbers((actual as Record<string, unknown>)[key], (expected as Record<string, unknown>)[key], `${where}.${key}`);
+	} else {
+		expect(actual, where).toEqual(expected);
+	}
+}
 const run = promisify(execFile);
 const manifest = JSON.parse(readFileSync('.local/stimuli/demo/manifest.json', 'utf8')) as {
 	levels: number[];
@@ -255,12 +272,12 @@ test.describe.serial('results', () => {
 		expect(stdout).toContain('wrote test-results/results-decision.json');
 		const cli = JSON.parse(readFileSync('test-results/results-decision.json', 'utf8'));
 		expect(cli.levels).toEqual(results.decision.levels);
-		expect(cli.human_curve).toEqual(results.decision.human_curve);
+		expectSameNumbers(cli.human_curve, results.decision.human_curve, 'human_curve');
 		const model = cli.models['test:model:mobilenet-v1-0.25'];
-		expect(model).toEqual(results.decision.models['test:model:mobilenet-v1-0.25']);
+		expectSameNumbers(model, results.decision.models['test:model:mobilenet-v1-0.25'], 'models');
 		expect(model.error_consistency_by_level).toHaveLength(cli.levels.length);
 		for (const field of ['error_consistency', 'observed_consistency', 'accuracy_difference']) expect(typeof model[field]).toBe('number');
-		expect(cli.human_baseline).toEqual(results.decision.human_baseline);
+		expectSameNumbers(cli.human_baseline, results.decision.human_baseline, 'human_baseline');
 		expect(Object.keys(cli.human_baseline)).toEqual(expect.arrayContaining(['error_consistency', 'error_consistency_by_level', 'observed_consistency', 'accuracy_difference']));
 		expect(cli.options).toEqual(results.options);
 		await expect(cell('error_consistency')).toHaveText(model.error_consistency.toFixed(3));
@@ -275,7 +292,7 @@ test.describe.serial('results', () => {
 		expect(wrong.options).toEqual({ ...results.options, timeouts: 'wrong' });
 		await run('npx', ['tsx', 'src/analysis/cli.ts', 'decision', '--trials', 'test-results/results-trials.csv', '--out', 'test-results/results-decision-wrong.json', '--timeouts', 'wrong']);
 		const cliWrong = JSON.parse(readFileSync('test-results/results-decision-wrong.json', 'utf8'));
-		for (const key of ['options', 'human_curve', 'models', 'human_baseline', 'no_answer_trials']) expect(cliWrong[key], key).toEqual(wrong.decision[key]);
+		for (const key of ['options', 'human_curve', 'models', 'human_baseline', 'no_answer_trials']) expectSameNumbers(cliWrong[key], wrong.decision[key], key);
 		await page.getByTestId('timeouts').selectOption('drop');
 		await page.screenshot({ path: 'test-results/results-page.png', fullPage: true }); // for a person to look at
 

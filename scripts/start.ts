@@ -70,7 +70,9 @@ function buildIfStale() {
 	const sources = ['src', 'static', 'package-lock.json', 'svelte.config.js', 'vite.config.ts'];
 	if (existsSync(stamp) && statSync(stamp).mtimeMs >= newestMtime(sources)) return;
 	console.log('Building the app (vite build)...');
-	const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+	// NODE_ENV=production always: a start from a test runner (Vitest sets NODE_ENV=test) would
+	// otherwise make a development build, with Svelte's and SvelteKit's dev checks in every page
+	const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 	if (result.status !== 0) {
 		console.error('The build failed: see the messages above.');
 		process.exit(result.status ?? 1);
