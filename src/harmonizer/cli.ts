@@ -133,6 +133,7 @@ const provenance: Provenance = {
 	map_set: set.slug,
 	map_source: values.source,
 	settings,
+	evaluate_every: evaluateEvery,
 	steps_done: harmonizer.stepsDone,
 	train_images: harmonizer.train.length,
 	held_out_images: harmonizer.heldOut.map((i) => i.image_id),

@@ -57,13 +57,25 @@ export const STORED_MODEL_ID = /^[a-z0-9][a-z0-9_.-]{1,63}$/;
 /** The CLI's folder for a harmonized model, relative to the model folder the app serves. */
 export const harmonizedLocalDir = (id: string) => `${IMPORTED_PREFIX}/${id}`;
 
+/**
+ * A held-out evaluation in numbers, each from the existing analysis code: the loss terms
+ * (loss.ts), and featureReport's (src/analysis/features.ts) mean Spearman, alignment (mean
+ * Spearman / ceiling), mean IoU and Dice of the top 10 %, with the comparison (`comparison`:
+ * Harmonization's preprocessing at the model's input size) and where the ceiling comes from.
+ */
 export interface EvaluationSummary {
 	harmonization: number;
 	cross_entropy: number;
 	mean_spearman: number | null;
 	alignment: number | null;
+	mean_iou: number | null;
+	mean_dice: number | null;
 	ceiling: number;
+	ceiling_source: string;
+	comparison: string;
 	images: number;
+	/** Held-out images left out of the means: a constant map has no ranking to compare. */
+	constant_maps: string[];
 }
 
 export const summarize = (e: Evaluation): EvaluationSummary => ({
@@ -71,8 +83,13 @@ export const summarize = (e: Evaluation): EvaluationSummary => ({
 	cross_entropy: e.crossEntropy,
 	mean_spearman: e.report.mean_spearman,
 	alignment: e.report.alignment,
+	mean_iou: e.report.mean_iou,
+	mean_dice: e.report.mean_dice,
 	ceiling: e.report.ceiling,
-	images: e.report.images_compared
+	ceiling_source: e.report.ceiling_source,
+	comparison: e.report.comparison.id,
+	images: e.report.images_compared,
+	constant_maps: e.report.constant_maps
 });
 
 /** Everything that says how the model was made: kept in entry.json and model.json's metadata. */
@@ -83,6 +100,8 @@ export interface Provenance {
 	map_set: string;
 	map_source: string;
 	settings: HarmonizeSettings;
+	/** Held-out evaluations every this many steps (0: before and after only); changes no weight. */
+	evaluate_every?: number;
 	steps_done: number;
 	train_images: number;
 	held_out_images: string[];
