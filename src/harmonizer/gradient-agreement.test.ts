@@ -31,7 +31,7 @@ describe('second-order agreement on a tiny depthwise / ReLU6 / max pool / tanh n
 				const s = tf.grad((input: tf.Tensor) => tinyNetwork(input as tf.Tensor4D, depthwise, p, readout))(x);
 				const data = await s.data();
 				tf.dispose([x, depthwise, pointwise, readout, p, s]);
-				return data.reduce((sum, v) => sum + v * v, 0);
+				return Array.from(data).reduce((sum: number, v: number) => sum + v * v, 0);
 			});
 		const step = 1e-2;
 		for (const index of [0, 5, 13, 22]) {
