@@ -37,7 +37,8 @@ export default defineConfig({
 		screenshot: 'only-on-failure'
 	},
 	webServer: {
-		command: `rm -rf ${E2E_DATA_DIR} && npx tsx scripts/start.ts --host localhost --port ${APP_PORT} --api-port ${API_PORT} --data ${E2E_DATA_DIR}`,
+		// imported models (npm run models -- import, npm run harmonize) are served from the run's own folder
+		command: `rm -rf ${E2E_DATA_DIR} && IMPORTED_MODEL_DIR=${E2E_DATA_DIR}/models/imported npx tsx scripts/start.ts --host localhost --port ${APP_PORT} --api-port ${API_PORT} --data ${E2E_DATA_DIR}`,
 		url: `http://localhost:${APP_PORT}`,
 		timeout: 240_000,
 		reuseExistingServer: false,

@@ -133,6 +133,7 @@ const provenance: Provenance = {
 	map_set: set.slug,
 	map_source: values.source,
 	settings,
+	evaluate_every: evaluateEvery,
 	steps_done: harmonizer.stepsDone,
 	train_images: harmonizer.train.length,
 	held_out_images: harmonizer.heldOut.map((i) => i.image_id),
@@ -145,5 +146,5 @@ await model.save(folderSaveHandler(path.join(importedDir, id), { harmonization: 
 await writeFile(path.join(importedDir, id, 'entry.json'), JSON.stringify({ ...harmonized, harmonization: provenance }, null, '\t') + '\n');
 await writeFile(indexFile, JSON.stringify([...imported.filter((e) => e.id !== id), harmonized], null, '\t') + '\n');
 harmonizer.dispose();
-console.log(`${harmonizer.stepsDone} steps in ${((performance.now() - started) / 1000).toFixed(1)} s; saved ${id} (family harmonized) to ${path.join(importedDir, id)} and listed it in ${indexFile}`);
+console.log(`${harmonizer.stepsDone} steps in ${((performance.now() - started) / 1000).toFixed(1)} s; saved ${id} (family harmonized) to ${path.join(importedDir, id)} and listed it in ${indexFile}; the app serves it to runs and ClickMe (/clickme?model=${id}) when that folder is its IMPORTED_MODEL_DIR (default .local/models/imported)`);
 process.exit(0);

@@ -9,5 +9,5 @@ export { registerWasmDepthwiseBackpropFilter } from './wasm-depthwise-gradient.j
 export { DEFAULT_HELD_OUT, HarmonizeDataError, harmonizeImages, humanMapFromRow, splitHeldOut, trainingMap, type HarmonizeImage } from './data.js';
 export { checkSettings, DEFAULT_SETTINGS, Harmonizer, HarmonizeModelError, HarmonizeSettingsError, withTrainingKernels, type Evaluation, type HarmonizeSettings, type StepReport } from './train.js';
 export { runHarmonizer, type HarmonizeEvent, type RunOptions, type RunResult } from './session.js';
-export { cleanAccuracy, harmonizedEntry, harmonizedId, harmonizedLocalDir, HARMONIZER_REFERENCE, summarize, type EvaluationSummary, type LabelledPhoto, type Provenance } from './model.js';
+export { cleanAccuracy, describeProvenance, harmonizedEntry, provenanceOf, harmonizedId, harmonizedLocalDir, HARMONIZER_REFERENCE, summarize, type EvaluationSummary, type LabelledPhoto, type Provenance } from './model.js';
 export { loadTrainable } from './load.js';

@@ -99,7 +99,8 @@ export function registerSecondOrderGradients(): void {
 				return {
 					dy: () => {
 						const { result, indexes } = tf.maxPoolWithArgmax(input, filterSize, strides, pad, true) as unknown as Record<'result' | 'indexes', tf.Tensor>;
-						const gathered = tf.gather((g as tf.Tensor).reshape([-1]), indexes.reshape([-1]));
+						// WebGL's MaxPoolWithArgmax hands its (whole-number) indexes back as float32: gather wants int32
+						const gathered = tf.gather((g as tf.Tensor).reshape([-1]), indexes.reshape([-1]).toInt());
 						tf.dispose([result, indexes]);
 						return gathered.reshape(dy.shape);
 					},

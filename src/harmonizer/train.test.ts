@@ -12,7 +12,7 @@ import { parseModelEntry, type ModelEntry } from '../inference/registry.js';
 import { centerBiasMap } from '../stimuli/importance-map.js';
 import { HarmonizeDataError, splitHeldOut, type HarmonizeImage } from './data.js';
 import { lossSaliency, pyramidalMseWithTokens, standardizeCut } from './loss.js';
-import { harmonizedEntry } from './model.js';
+import { describeProvenance, harmonizedEntry, provenanceOf } from './model.js';
 import { runHarmonizer } from './session.js';
 import { Harmonizer, HarmonizeSettingsError, withTrainingKernels, type HarmonizeSettings } from './train.js';
 
@@ -165,5 +165,20 @@ describe('settings and the harmonized entry', () => {
 		const e = harmonizedEntry({ ...entry, id: 'mobilenet-v1-0.25', name: 'MobileNet', imagenetTop1: 0.5 }, 'mn-h', { localDir: 'imported/mn-h' });
 		expect(e).toMatchObject({ id: 'mn-h', family: 'harmonized', format: 'layers', localDir: 'imported/mn-h', upstreamUrl: null, logitsLayer: 'conv_preds', demoAccuracy: null });
 		expect(e.upstream).toMatch(/harmonized from mobilenet-v1-0.25/);
+		// fine-tuning changes ImageNet top-1: the base model's 0.5 is not carried over
+		expect(e.imagenetTop1).toBeNaN();
+		expect(JSON.parse(JSON.stringify(e)).imagenetTop1).toBeNull();
+		// the database stores model ids in lower case (models.id, clickme_rounds.model_id)
+		expect(() => harmonizedEntry(entry, 'MN-H', { localDir: 'imported/MN-H' })).toThrow('the harmonized model\'s id "MN-H" must be 2 to 64 lower-case letters');
+	});
+	it('reads the provenance from a model file\'s metadata and says it in one line', () => {
+		const provenance = { method: 'neural harmonizer', reference: 'r', base_model: 'mobilenet-v1-0.25', map_set: 'demo', map_source: 'clickme', settings: { ...settings, lambda: 2, steps: 20 }, steps_done: 3,
+			train_images: 9, held_out_images: ['cat'], backend: 'wasm', before: null, after: null, trained_at: '2026-11-30T02:00:00.000Z' };
+		expect(provenanceOf({ harmonization: provenance })).toEqual(provenance);
+		expect(provenanceOf({ something: 'else' })).toBeNull();
+		expect(provenanceOf(undefined)).toBeNull();
+		expect(describeProvenance(provenanceOf({ harmonization: provenance })!)).toBe(
+			'harmonized from mobilenet-v1-0.25: lambda 2, 3 of 20 steps (stopped), Adam lr 0.01, batch 3, on maps demo / clickme (2026-11-30)'
+		);
 	});
 });

@@ -22,6 +22,12 @@ describe('model declarations', () => {
 		expect(parseModelEntry(valid, where)).toMatchObject({ id: 'my-model', inputSize: 224, preprocessing: { scale: 'unit', channels: 'rgb' } });
 	});
 
+	it('reads a top-1 declared null as not known (NaN), as JSON writes NaN', () => {
+		const entry = parseModelEntry({ ...valid, imagenetTop1: null }, where);
+		expect(entry.imagenetTop1).toBeNaN();
+		expect(parseModelEntry(JSON.parse(JSON.stringify(entry)), where).imagenetTop1).toBeNaN();
+	});
+
 	const cases: [string, Record<string, unknown>, string][] = [
 		['not an object', [] as unknown as Record<string, unknown>, 'my-model.json: a model declaration must be a JSON object'],
 		['an id with spaces', { id: 'my model' }, 'my-model.json: "id" may hold only letters, digits'],

@@ -58,7 +58,11 @@ export interface ModelEntry {
 	outputs: 'logits' | 'probabilities';
 	/** For models whose output is probabilities: the layer whose output holds the logits. */
 	logitsLayer: string | null;
-	/** Published ImageNet top-1 accuracy, 0..1. */
+	/**
+	 * Published ImageNet top-1 accuracy, 0..1; NaN when not known (declared `null`: a harmonized
+	 * model's top-1 is not its base model's, and nobody measured it on ImageNet). Stored as null in
+	 * `models.imagenet_top1`; the results page then leaves the model out of the pareto plot, saying so.
+	 */
 	imagenetTop1: number;
 	license: string;
 	/** Where the weights come from, with the commit. */
@@ -155,7 +159,7 @@ export function parseModelEntry(raw: unknown, where: string): ModelEntry {
 		outputOrder,
 		outputs,
 		logitsLayer,
-		imagenetTop1: fraction('imagenetTop1', m.imagenetTop1),
+		imagenetTop1: m.imagenetTop1 === null ? Number.NaN : fraction('imagenetTop1', m.imagenetTop1),
 		license: text('license')!,
 		upstream: text('upstream')!,
 		demoAccuracy

@@ -1,6 +1,10 @@
 /**
- * The harmonizer's Web Worker: selects a backend (WebGPU first), loads the base model as a
- * trainable layers model, fetches the set's images (checked against the manifest's sha256), trains
+ * The harmonizer's Web Worker: fetches the set's images (checked against the manifest's sha256),
+ * chooses the backend as the models page does ('auto': a short measured probe of this very model
+ * on each backend, `chooseBrowserBackend` of src/inference/browser-backends.ts, so a real GPU's
+ * WebGPU wins and a software adapter such as headless Chromium's SwiftShader, ~18x slower than
+ * WASM here, does not; a named backend as asked), loads the base model there as a trainable
+ * layers model, trains
  * (src/harmonizer: the loss, the steps, the held-out evaluation), posts every step and evaluation,
  * stops when asked keeping what was trained, and saves the model to this browser's IndexedDB
  * with its provenance when the page asks.
@@ -8,7 +12,8 @@
 /// <reference lib="webworker" />
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../../inference/backends.js';
-import { useBrowserBackend } from '../../inference/browser-backends.js';
+import { chooseBrowserBackend } from '../../inference/browser-backends.js';
+import { preprocessBatch } from '../../inference/preprocess.js';
 import { fetchUrlVerified } from '../../stimuli/load.js';
 import { rgbFromPng } from '../../stimuli/png.js';
 import type { HarmonizeImage } from '../../harmonizer/data.js';
@@ -25,18 +30,29 @@ let trained: { model: tf.LayersModel; provenance: Provenance } | null = null;
 const heldOutResult = (after: number, e: Evaluation): HeldOutResult => ({
 	after,
 	summary: summarize(e),
-	perImage: Object.fromEntries(Object.entries(e.saliency).map(([id, saliency]) => [id, { spearman: e.report.images[id]?.spearman ?? null, saliency }]))
+	perImage: Object.fromEntries(Object.entries(e.saliency).map(([id, saliency]) => [id, { spearman: e.report.images[id]?.spearman ?? null, iou: e.report.images[id]?.iou ?? null, dice: e.report.images[id]?.dice ?? null, saliency }]))
 });
 
 async function start(request: Extract<HarmonizeRequest, { type: 'start' }>) {
-	const backend = await useBrowserBackend(request.backend as BackendName | 'auto');
-	const model = await loadTrainable(request.entry, request.modelUrl);
 	const images: (HarmonizeImage & { category: LabelledPhoto['category'] })[] = [];
 	for (const job of request.images) {
 		images.push({ image_id: job.image_id, image: rgbFromPng(await fetchUrlVerified(job.url, job.sha256, fetch, job.image_id)), classes: job.classes, map: job.map, category: job.category });
 	}
+	if (!images.length) throw new Error('the set has no image with an ImageNet class to train on');
+	// the probe: one forward pass of the base model on the set's first image (models page's probe)
+	const { choice, model } = await chooseBrowserBackend(request.backend as BackendName | 'auto', {
+		load: () => loadTrainable(request.entry, request.modelUrl),
+		infer: async (m) => {
+			const output = tf.tidy(() => m.predict(preprocessBatch([images[0]!.image], request.entry.inputSize, request.entry.preprocessing)) as tf.Tensor);
+			await output.data();
+			output.dispose();
+		},
+		dispose: (m) => m.dispose()
+	});
+	const backend = choice.chosen;
+	const backendReason = choice.rule === 'probe' ? `${choice.reason}; a training step costs more than this forward pass on every backend` : choice.reason;
 	const harmonizer = await Harmonizer.create(model, request.entry, images, request.settings);
-	post({ type: 'ready', backend, train: harmonizer.train.length, trainWithMaps: harmonizer.train.filter((i) => i.map).length, heldOut: harmonizer.heldOut.map((i) => i.image_id) });
+	post({ type: 'ready', backend, backendReason, train: harmonizer.train.length, trainWithMaps: harmonizer.train.filter((i) => i.map).length, heldOut: harmonizer.heldOut.map((i) => i.image_id) });
 	const heldOutPhotos = harmonizer.heldOut.map((i) => images.find((x) => x.image_id === i.image_id)!).map((i) => ({ image: i.image, classes: i.classes, category: i.category }));
 	const accuracyBefore = await cleanAccuracy(model, request.entry, heldOutPhotos);
 	const result = await runHarmonizer(harmonizer, {
@@ -53,10 +69,12 @@ async function start(request: Extract<HarmonizeRequest, { type: 'start' }>) {
 		map_set: request.mapSet,
 		map_source: request.mapSource,
 		settings: request.settings,
+		evaluate_every: request.evaluateEvery,
 		steps_done: harmonizer.stepsDone,
 		train_images: harmonizer.train.length,
 		held_out_images: harmonizer.heldOut.map((i) => i.image_id),
 		backend,
+		backend_reason: backendReason,
 		before: summarize(result.before),
 		after: summarize(result.after),
 		trained_at: new Date().toISOString()

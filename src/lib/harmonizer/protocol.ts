@@ -35,9 +35,11 @@ export type HarmonizeRequest =
 export interface HeldOutResult {
 	after: number;
 	summary: EvaluationSummary;
-	perImage: Record<string, { spearman: number | null; saliency: FeatureMap }>;
+	/** featureReport's per-image scores (src/analysis/features.ts) and the evaluation's saliency map. */
+	perImage: Record<string, { spearman: number | null; iou: number | null; dice: number | null; saliency: FeatureMap }>;
 }
 
+/** Clean-image accuracy (src/harmonizer/model.ts cleanAccuracy) and on which photos: the page measures the held-out images. */
 export interface Accuracy {
 	top1: number;
 	animal: number;
@@ -45,7 +47,7 @@ export interface Accuracy {
 }
 
 export type HarmonizeMessage =
-	| { type: 'ready'; backend: string; train: number; trainWithMaps: number; heldOut: string[] }
+	| { type: 'ready'; backend: string; backendReason: string; train: number; trainWithMaps: number; heldOut: string[] }
 	| { type: 'step'; report: StepReport; of: number }
 	| { type: 'evaluation'; result: HeldOutResult }
 	| { type: 'done'; stopped: boolean; before: HeldOutResult; after: HeldOutResult; accuracyBefore: Accuracy; accuracyAfter: Accuracy; provenance: Provenance }
