@@ -64,7 +64,7 @@ async function practiceRound(page: Page) {
 	// nothing painted: the points a recognition would give fall with time alone
 	expect((await clock(page)).points).toBeLessThan(before.points);
 	await paint(page);
-	await expect(page.getByTestId('guesses').or(page.getByTestId('round-result'))).toBeVisible();
+	await expect(page.getByTestId('guesses').or(page.getByTestId('round-result')).first()).toBeVisible();
 	if (await page.getByTestId('skip').isVisible()) await page.getByTestId('skip').click();
 	await expect(page.getByTestId('round-result')).toContainText('Practice over');
 	await page.getByTestId('next-round').click();
@@ -89,7 +89,7 @@ async function playGame(page: Page, nickname: string) {
 		await expect(page.getByText('Paint to show it something.')).toBeVisible();
 		await paint(page, () => guessesInSight(page));
 		// the network answers what it was shown (or recognizes the object and ends the round)
-		await expect(page.getByTestId('guesses').or(page.getByTestId('round-result'))).toBeVisible();
+		await expect(page.getByTestId('guesses').or(page.getByTestId('round-result')).first()).toBeVisible();
 		if (await page.getByTestId('skip').isVisible()) await page.getByTestId('skip').click();
 		await expect(page.getByTestId('round-result')).toBeVisible();
 		await page.getByTestId('next-round').click();
