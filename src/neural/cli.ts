@@ -169,13 +169,15 @@ async function brainscoreCommand(values: Record<string, string | boolean | undef
 	const timeBin = numberOption('time-bin', values['time-bin'] as string | undefined, ...NUMBER_RULES.nonNegativeInteger);
 	const { readAssembly } = await import('./assembly.js');
 	const { brainScore } = await import('./brainscore.js');
-	let assembly;
+	let read;
 	try {
-		assembly = readAssembly(new Uint8Array(await readFile(assemblyFile).catch(() => fail(`cannot read ${assemblyFile}`))), assemblyFile, { timeBin });
+		read = await readAssembly(new Uint8Array(await readFile(assemblyFile).catch(() => fail(`cannot read ${assemblyFile}`))), assemblyFile, { timeBin });
 	} catch (error) {
 		if (error instanceof RecordingsError) fail(error.message);
 		throw error;
 	}
+	if (read.kind === 'spatial') fail(`${assemblyFile} has positions (position_y, position_x): it is spatial; fit it with score (or on the page)`);
+	const assembly = { ...read.dataset, imageIds: read.dataset.imageNames };
 	const manifestFile = path.join(dir, 'features.json');
 	const manifest = existsSync(manifestFile) ? (JSON.parse(await readFile(manifestFile, 'utf8')) as FeatureManifest) : null;
 	if (manifest) {
