@@ -42,7 +42,7 @@ export interface NewNeuralDataset {
 	repetitions?: number;
 	neurons: number;
 	imageNames: string[];
-	imageLabels?: string[];
+	imageLabels?: readonly string[];
 	timeWindowMs: [number, number] | null;
 	synthetic: boolean;
 	sourceFormat: NeuralDatasetFormat;
