@@ -6,11 +6,15 @@
  * - the spatial fit (src/neural/spatial.ts; features pooled to the recordings' grid), or
  * - the standard Brain-Score variant (src/neural/brainscore.ts; features block-averaged to the
  *   chosen feature grid and flattened, features.ts `flatFeatures`),
- * posting progress per model and layer; `cancel` stops after the layer.
+ * posting progress per model and layer; `cancel` stops after the layer. The backend is the fastest
+ * in a measured probe of the first model (a software WebGPU adapter is correct but far slower than
+ * WASM, ../shared/notes/measured-here.md), kept for the worker's life.
  */
 /// <reference lib="webworker" />
-import { useBrowserBackend } from '../../inference/browser-backends.js';
-import { loadClassifier } from '../../inference/classifier.js';
+import type { BackendName } from '../../inference/backends.js';
+import { chooseBrowserBackend, useBrowserBackend } from '../../inference/browser-backends.js';
+import { loadClassifier, type Classifier } from '../../inference/classifier.js';
+import type { ModelEntry } from '../../inference/registry.js';
 import { brainScore, brainScoreReport, type BrainScoreResult } from '../../neural/brainscore.js';
 import { featureLayers, flatFeatures, layerFeatures, type FeatureLayer } from '../../neural/features.js';
 import { spatialReport } from '../../neural/report.js';
@@ -21,6 +25,20 @@ import type { AnalyseRequest, ModelResult, NeuralMessage, NeuralRequest } from '
 
 const post = (message: NeuralMessage) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(message);
 let cancelled = false;
+/** The backend the first model's measured probe chose (WASM here, not a software WebGPU), kept for the worker's life. */
+let backend: BackendName | null = null;
+
+/** The model on the fastest backend: probed once (`chooseBrowserBackend`, timing the first image), then reused. */
+async function loadOnBackend(entry: ModelEntry, url: string, probe: RgbImage): Promise<Classifier> {
+	if (backend) {
+		await useBrowserBackend(backend);
+		return loadClassifier(entry, url);
+	}
+	const { choice, model } = await chooseBrowserBackend('auto', { load: () => loadClassifier(entry, url), infer: (c) => c.classify([probe]), dispose: (c) => c.dispose() });
+	backend = choice.chosen;
+	post({ type: 'backend', backend });
+	return model;
+}
 
 async function decode(bytes: Uint8Array, name: string): Promise<RgbImage> {
 	let bitmap: ImageBitmap;
@@ -94,13 +112,11 @@ function presentationFit(request: Extract<AnalyseRequest, { kind: 'presentation'
 
 async function analyse(request: AnalyseRequest) {
 	cancelled = false;
-	const backend = await useBrowserBackend('auto');
-	post({ type: 'backend', backend });
 	const images = await Promise.all(request.images.map((i) => decode(i.bytes, i.name)));
 	const newFit = request.kind === 'spatial' ? spatialFit(request) : presentationFit(request);
 	for (const { entry, url } of request.models) {
 		const fit = newFit();
-		const classifier = await loadClassifier(entry, url);
+		const classifier = await loadOnBackend(entry, url, images[0]!);
 		try {
 			let layers: FeatureLayer[] = await featureLayers(classifier, images[0]!);
 			if (request.layers) layers = layers.filter((l) => request.layers!.some((w) => l.name === w || l.name.includes(w)));
