@@ -10,7 +10,8 @@ Every value is a formula of its indices, which the test recomputes:
                           image_id, repetition, object_name on presentation; neuroid_id, region on
                           neuroid; time_bin_start, time_bin_end on time_bin.
   assembly-spatial-nc4.nc presentation x neuroid, 2 images x 3 x 3 positions (position_y,
-                          position_x on presentation, in degrees), 3 neuroids:
+                          position_x on presentation, in degrees), 3 neuroids, image_id stored
+                          as characters [presentation, string5]:
                               data[p, n] = 1000 image + 100 gy + 10 gx + n
   assembly-nc4-noid.nc    the first without image_id (a refusal).
   assembly-nc4-ragged.nc  image img-c presented once, the others twice (a refusal).
@@ -25,9 +26,9 @@ import xarray as xr
 out = pathlib.Path(__file__).resolve().parents[2] / "src" / "neural" / "fixtures"
 
 
-def write(assembly: xr.DataArray, name: str) -> None:
+def write(assembly: xr.DataArray, name: str, encoding: dict | None = None) -> None:
     assembly = assembly.reset_index([d for d in assembly.dims if d in assembly.indexes])
-    assembly.to_netcdf(out / name, engine="h5netcdf")
+    assembly.to_dataset(name="__xarray_dataarray_variable__").to_netcdf(out / name, engine="h5netcdf", encoding=encoding)
     print(f"wrote {name}")
 
 
@@ -63,4 +64,6 @@ spatial = xr.DataArray(
         "neuroid_id": ("neuroid", [f"n{n + 1}" for n in range(sn)]),
     },
 ).set_index(presentation=["image_id", "position_y", "position_x"], neuroid=["neuroid_id"])
-write(spatial, "assembly-spatial-nc4.nc")
+# image_id as a char array [presentation, string5] (xarray's dtype S1 encoding), the other way
+# NetCDF stores strings
+write(spatial, "assembly-spatial-nc4.nc", encoding={"image_id": {"dtype": "S1"}})

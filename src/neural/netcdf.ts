@@ -12,7 +12,8 @@
  *   variable"), and a variable's i-th dimension is the scale attached to its axis i (its
  *   DIMENSION_LIST attribute, read with `get_attached_scales`). Names are the datasets' names in the
  *   root group (groups are not read: Brain-Score writes none). 64-bit integers become numbers;
- *   variable-length and fixed-length strings become strings.
+ *   variable-length and fixed-length strings become strings, and char arrays [..., strlen] of
+ *   1-byte strings (xarray's "S1" encoding, with its string<N> dimension) one string per row.
  */
 import { isHdf5Mat } from './mat5.js';
 import { RecordingsError } from './recordings.js';
@@ -108,14 +109,19 @@ async function readNetcdf4(bytes: Uint8Array, file: string): Promise<NetcdfView>
 			// h5wasm's type codes: 0 integer, 1 float, 3 string (fixed or variable length)
 			const kind = type === 3 ? 'string' : type === 0 || type === 1 ? 'number' : null;
 			if (kind === null) return [];
+			// a char array [..., strlen] of 1-byte strings (xarray's dtype "S1" encoding): one string per row
+			const chars = kind === 'string' && names.length >= 2 && entry.metadata.size === 1 && !entry.metadata.vlen;
 			return [{
 				name,
-				dims: names,
+				dims: chars ? names.slice(0, -1) : names,
 				kind,
 				values: () => {
 					const v = entry.value;
-					if (kind === 'string') return (Array.isArray(v) ? v : [v]).map((s) => asText(s).replace(/\u0000+$/, '').trim());
-					return Array.from(v as ArrayLike<number | bigint>, Number);
+					if (kind !== 'string') return Array.from(v as ArrayLike<number | bigint>, Number);
+					const all = (Array.isArray(v) ? v : [v]).map(asText);
+					if (!chars) return all.map((s) => s.replace(/\u0000+$/, '').trim());
+					const width = shape[shape.length - 1]!;
+					return Array.from({ length: all.length / width }, (_, i) => all.slice(i * width, (i + 1) * width).join('').replace(/\u0000+$/, '').trim());
 				}
 			}];
 		});
