@@ -1,20 +1,29 @@
 /**
- * Neural datasets (issue 18, supabase/migrations/20261201050000_neural_datasets.sql): what a
- * dataset is, as rows the owner reads under row-level security, and its bytes (the responses as a
- * float32 .npy, the stimulus images) through checked functions.
+ * Neural datasets (issue 18, supabase/migrations/20261201050000_neural_datasets.sql and
+ * 20261201070000_neural_presentation_datasets.sql): what a dataset is, as rows the owner reads
+ * under row-level security, and its bytes (the responses as a float32 .npy, the stimulus images)
+ * through checked functions. Two kinds: spatial, R[image, gy, gx, neuron] (grid set), and
+ * presentation, R[repetition, image, neuroid] (repetitions set, optional labels per image).
  */
 import { query, rpc, type PlatformClient } from './client.js';
 import { fromBase64, toBase64 } from './stimulus-sets.js';
 
-export type NeuralDatasetFormat = 'npy' | 'mat-v5' | 'mat-v73';
+export type NeuralDatasetFormat = 'npy' | 'mat-v5' | 'mat-v73' | 'netcdf3' | 'netcdf4';
+export type NeuralDatasetKind = 'spatial' | 'presentation';
 
 export interface NeuralDatasetRow {
 	id: string;
 	name: string;
 	area: string;
-	grid: number;
+	kind: NeuralDatasetKind;
+	/** Spatial datasets only (null for presentation ones). */
+	grid: number | null;
+	/** Presentation datasets only (null for spatial ones). */
+	repetitions: number | null;
 	neurons: number;
 	image_names: string[];
+	/** Presentation datasets: each image's category (stratifies the splits), or null. */
+	image_labels: string[] | null;
 	time_start_ms: number | null;
 	time_end_ms: number | null;
 	synthetic: boolean;
@@ -22,18 +31,22 @@ export interface NeuralDatasetRow {
 	created_at: string;
 }
 
-const COLUMNS = 'id, name, area, grid, neurons, image_names, time_start_ms, time_end_ms, synthetic, source_format, created_at';
+const COLUMNS = 'id, name, area, kind, grid, repetitions, neurons, image_names, image_labels, time_start_ms, time_end_ms, synthetic, source_format, created_at';
 
 export interface NewNeuralDataset {
 	name: string;
 	area: string;
-	grid: number;
+	/** spatial: `grid`; presentation: `repetitions` and optional `imageLabels`. */
+	kind: NeuralDatasetKind;
+	grid?: number;
+	repetitions?: number;
 	neurons: number;
 	imageNames: string[];
+	imageLabels?: readonly string[];
 	timeWindowMs: [number, number] | null;
 	synthetic: boolean;
 	sourceFormat: NeuralDatasetFormat;
-	/** R[image, gy, gx, neuron] as a float32 .npy (src/neural/npy.ts writeNpy). */
+	/** R[image, gy, gx, neuron] or R[repetition, image, neuroid] as a float32 .npy (src/neural/npy.ts writeNpy). */
 	responsesNpy: Uint8Array;
 	images: { name: string; bytes: Uint8Array }[];
 }
@@ -47,9 +60,12 @@ export async function saveNeuralDataset(client: PlatformClient, d: NewNeuralData
 		p_dataset: {
 			name: d.name,
 			area: d.area,
-			grid: d.grid,
+			kind: d.kind,
+			grid: d.grid ?? null,
+			repetitions: d.repetitions ?? null,
 			neurons: d.neurons,
 			image_names: d.imageNames,
+			image_labels: d.imageLabels ?? null,
 			time_start_ms: d.timeWindowMs?.[0] ?? null,
 			time_end_ms: d.timeWindowMs?.[1] ?? null,
 			synthetic: d.synthetic,

@@ -134,3 +134,55 @@ export function brainScore(rec: PresentationRecordings, features: { channels: nu
 	const ceiling = splitHalfCeiling(rec);
 	return { raw: mean, raw_sd: sd, ceiling, ceiled: ceiling && ceiling > 0 ? mean / ceiling : null, per_split: perSplit, splits: splits.length, components: used };
 }
+
+/** One layer in the report (numbers that are undefined are null). */
+export interface BrainScoreLayer {
+	raw: number | null;
+	raw_sd: number | null;
+	ceiled: number | null;
+	per_split: (number | null)[];
+}
+
+/**
+ * The standard variant's report for one model, as the command line writes it (`npm run neural --
+ * brainscore`) and the page downloads it: per layer the raw score (mean over splits, SD) and the
+ * ceiled one, the ceiling (one per dataset), the best layer (highest raw, so also highest ceiled),
+ * and how the features were made (`feature_grid`: each layer's map block-averaged to that grid and
+ * flattened, features.ts `flatFeatures`).
+ */
+export interface BrainScoreReport {
+	variant: 'brain-score';
+	ceiling: number | null;
+	layers: Record<string, BrainScoreLayer>;
+	best_layer: string | null;
+	best_raw: number | null;
+	best_ceiled: number | null;
+	components: number;
+	splits: number;
+	feature_grid: number;
+}
+
+const num = (x: number | null | undefined) => (x !== null && x !== undefined && Number.isFinite(x) ? x : null);
+
+export function brainScoreReport(results: Record<string, BrainScoreResult>, options: { components?: number; featureGrid?: number } = {}): BrainScoreReport {
+	const layers: Record<string, BrainScoreLayer> = {};
+	let best: string | null = null;
+	let ceiling: number | null = null, splits = 0;
+	for (const [name, r] of Object.entries(results)) {
+		layers[name] = { raw: num(r.raw), raw_sd: num(r.raw_sd), ceiled: num(r.ceiled), per_split: r.per_split.map(num) };
+		ceiling = num(r.ceiling);
+		splits = r.splits;
+		if (layers[name].raw !== null && (best === null || layers[name].raw! > layers[best]!.raw!)) best = name;
+	}
+	return {
+		variant: 'brain-score',
+		ceiling,
+		layers,
+		best_layer: best,
+		best_raw: best ? layers[best]!.raw : null,
+		best_ceiled: best ? layers[best]!.ceiled : null,
+		components: options.components ?? DEFAULT_COMPONENTS,
+		splits,
+		feature_grid: options.featureGrid ?? 1
+	};
+}

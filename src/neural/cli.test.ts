@@ -51,7 +51,13 @@ describe('npm run neural -- brainscore', () => {
 		const report = JSON.parse(readFileSync(out, 'utf8'));
 		expect(report.variant).toBe('brain-score');
 		expect(report.best_layer).toBe('a');
-		expect(Object.keys(report.layers.a)).toEqual(['raw', 'raw_sd', 'ceiling', 'ceiled']);
+		expect(Object.keys(report.layers.a)).toEqual(['raw', 'raw_sd', 'ceiled', 'per_split']);
+		expect(report.layers.a.per_split).toHaveLength(10);
+		expect(report.feature_grid).toBe(1);
+		// the same assembly as NetCDF 4 (HDF5, h5wasm), its first time bin: the same numbers
+		const out4 = path.join(top, 'bs4.json');
+		await cli('brainscore', '--assembly', 'src/neural/fixtures/assembly-nc4.nc', '--time-bin', '0', '--features', dir, '--out', out4, '--components', '1');
+		expect(JSON.parse(readFileSync(out4, 'utf8'))).toEqual(report);
 		await expect(cli('brainscore', '--assembly', 'src/neural/fixtures/responses.npy', '--features', dir, '--out', out)).rejects.toThrow('is not a NetCDF file');
 	});
 });

@@ -24,6 +24,7 @@ import { CORRELATIONS, type Correlation } from './spatial.js';
 import { parseNpy, writeNpy, NpyError } from './npy.js';
 import { parseSidecar, RecordingsError } from './recordings.js';
 import { scoreAllLayers } from './report.js';
+import type { BrainScoreResult } from './brainscore.js';
 
 const USAGE = `usage:
   npm run neural -- score --responses R.npy --features DIR --out O.json [--correlation spearman|pearson] [--components 25] [--sidecar R.json]
@@ -168,14 +169,16 @@ async function brainscoreCommand(values: Record<string, string | boolean | undef
 	const components = numberOption('components', values.components as string | undefined, ...NUMBER_RULES.positiveInteger) ?? 25;
 	const timeBin = numberOption('time-bin', values['time-bin'] as string | undefined, ...NUMBER_RULES.nonNegativeInteger);
 	const { readAssembly } = await import('./assembly.js');
-	const { brainScore } = await import('./brainscore.js');
-	let assembly;
+	const { brainScore, brainScoreReport } = await import('./brainscore.js');
+	let read;
 	try {
-		assembly = readAssembly(new Uint8Array(await readFile(assemblyFile).catch(() => fail(`cannot read ${assemblyFile}`))), assemblyFile, { timeBin });
+		read = await readAssembly(new Uint8Array(await readFile(assemblyFile).catch(() => fail(`cannot read ${assemblyFile}`))), assemblyFile, { timeBin });
 	} catch (error) {
 		if (error instanceof RecordingsError) fail(error.message);
 		throw error;
 	}
+	if (read.kind === 'spatial') fail(`${assemblyFile} has positions (position_y, position_x): it is spatial; fit it with score (or on the page)`);
+	const assembly = { ...read.dataset, imageIds: read.dataset.imageNames };
 	const manifestFile = path.join(dir, 'features.json');
 	const manifest = existsSync(manifestFile) ? (JSON.parse(await readFile(manifestFile, 'utf8')) as FeatureManifest) : null;
 	if (manifest) {
@@ -184,8 +187,8 @@ async function brainscoreCommand(values: Record<string, string | boolean | undef
 	}
 	const files = manifest ? manifest.layers.map((l) => ({ name: l.name, file: l.file })) : (await readdir(dir).catch(() => fail(`cannot read the features folder ${dir}`))).filter((f) => f.endsWith('.npy')).sort().map((f) => ({ name: f.slice(0, -4), file: f }));
 	if (files.length === 0) fail(`${dir} holds no <layer>.npy`);
-	const layers: Record<string, { raw: number | null; raw_sd: number | null; ceiling: number | null; ceiled: number | null }> = {};
-	let best: string | null = null;
+	const results: Record<string, BrainScoreResult> = {};
+	const grids = new Set<number>();
 	for (const [i, { name, file }] of files.entries()) {
 		const where = path.join(dir, file);
 		let F;
@@ -196,14 +199,13 @@ async function brainscoreCommand(values: Record<string, string | boolean | undef
 			throw error;
 		}
 		if (F.shape[0] !== assembly.images) fail(`${where}: ${F.shape[0]} images, ${assemblyFile} has ${assembly.images}`);
-		const channels = F.data.length / assembly.images;
-		const r = brainScore(assembly, { channels, data: F.data }, { components });
-		const num = (x: number | null) => (x !== null && Number.isFinite(x) ? x : null);
-		layers[name] = { raw: num(r.raw), raw_sd: num(r.raw_sd), ceiling: num(r.ceiling), ceiled: num(r.ceiled) };
-		if (layers[name].raw !== null && (best === null || layers[name].raw! > layers[best]!.raw!)) best = name;
+		grids.add(F.shape.length === 4 ? F.shape[1]! : 1);
+		// [image, gy, gx, channel] flattened per image (features.ts flatFeatures)
+		const r = (results[name] = brainScore(assembly, { channels: F.data.length / assembly.images, data: F.data }, { components }));
 		console.error(`[${i + 1}/${files.length}] ${name}: raw ${r.raw.toFixed(4)}, ceiled ${r.ceiled?.toFixed(4) ?? '-'}`);
 	}
-	const report = { variant: 'brain-score', layers, best_layer: best, best_raw: best ? layers[best]!.raw : null, best_ceiled: best ? layers[best]!.ceiled : null };
+	const report = brainScoreReport(results, { components, featureGrid: grids.size === 1 ? [...grids][0] : undefined });
+	const best = report.best_layer;
 	await writeFile(out, JSON.stringify(report, null, 2) + '\n');
 	console.log(`best layer ${best}: raw ${report.best_raw?.toFixed(4)}, ceiled ${report.best_ceiled?.toFixed(4) ?? '-'}; wrote ${out}`);
 }

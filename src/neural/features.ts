@@ -60,3 +60,15 @@ export async function layerFeatures(model: LayerSource, images: readonly RgbImag
 	}
 	return { images: images.length, grid, channels: c, data };
 }
+
+/**
+ * Features for the standard Brain-Score variant (brainscore.ts): one vector per image. Brain-Score's
+ * model tools (brainscore_vision/model_helpers/activations: `flatten`, then `LayerPCA`) flatten a
+ * layer's whole output (channels x height x width) and, when that has more than 1000 units,
+ * project it onto 1000 principal components fitted on 1000 ImageNet validation images. Without
+ * ImageNet here we reduce the map instead by block-averaging it to a P x P grid (pool.ts, the
+ * spatial fit's pooling) and flattening [gy, gx, channel]: P = 1 is global average pooling (each
+ * channel's mean), larger P keeps coarse positions (P x P x C features). PLS (25 components,
+ * centred) then maps them to the neuroids as in Brain-Score.
+ */
+export const flatFeatures = (f: GridFeatures): { channels: number; data: Float32Array | Float64Array } => ({ channels: f.grid * f.grid * f.channels, data: f.data });

@@ -26,4 +26,6 @@ export { brainScore, splitHalfCeiling, stratifiedSplits, type BrainScoreResult, 
 export { NpyError, parseNpy, writeNpy, type NpyArray } from './npy.js';
 export { isHdf5Mat, MatFileError, readMat5Variable, type MatArray } from './mat5.js';
 export { datasetFromMat, datasetFromNpy, parseSidecar, recordingsFromImageRf, RecordingsError, type ImageRfChoice, type NeuralDataset, type Sidecar } from './recordings.js';
-export { readAssembly, type AssemblyRecordings } from './assembly.js';
+export { readAssembly, type Assembly, type AssemblyChoice } from './assembly.js';
+export { readNetcdf, type NetcdfView, type NetcdfVariable } from './netcdf.js';
+export { presentationFromNpy, presentationNpy, type PresentationDataset } from './presentation.js';

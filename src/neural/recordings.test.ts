@@ -50,16 +50,3 @@ describe('importing recordings', () => {
 		expect(() => recordingsFromImageRf([3, 3, 5, 2], new Float64Array(90), { timeBins: [0, 1] }, 'g.mat')).toThrow('g.mat: imageRF has 4 dimensions (3 x 3 x 5 x 2)');
 	});
 });
-
-describe('Brain-Score assemblies (NetCDF 3)', () => {
-	it('reads presentation x neuroid into repetitions x images x neuroids, with image ids and object labels', async () => {
-		const { readAssembly } = await import('./assembly.js');
-		const a = readAssembly(fixture('assembly.nc'), 'assembly.nc');
-		expect([a.repetitions, a.images, a.neuroids]).toEqual([2, 3, 4]);
-		expect(a.imageIds).toEqual(['img-a', 'img-b', 'img-c']);
-		expect(a.labels).toEqual(['face', 'face', 'car']);
-		for (let r = 0; r < 2; r++) for (let i = 0; i < 3; i++) for (let n = 0; n < 4; n++) expect(a.data[(r * 3 + i) * 4 + n]).toBe(100 * i + 10 * r + n);
-		expect(() => readAssembly(fixture('imagerf-v73.mat'), 'x.nc')).toThrow("x.nc is NetCDF 4 (HDF5), which we do not read yet");
-		expect(() => readAssembly(fixture('responses.npy'), 'x.nc')).toThrow('x.nc is not a NetCDF file');
-	});
-});

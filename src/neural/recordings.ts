@@ -34,18 +34,21 @@ export interface NeuralDataset extends Recordings {
 /** The .npy's sidecar: what the array is. */
 export interface Sidecar {
 	images: string[];
+	/** G of the G x G positions; absent for presentation x neuroid recordings (presentation.ts). */
 	grid: number;
 	area: string;
 	/** null only for synthetic data, which has no time window. */
 	time_window_ms: [number, number] | null;
 	neurons?: string[];
 	synthetic?: boolean;
+	/** Presentation x neuroid recordings only: each image's category, which stratifies the splits. */
+	labels?: string[];
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Checks a sidecar's JSON text; `file` names it in each error. */
-export function parseSidecar(text: string, file: string): Sidecar {
+/** Checks a sidecar's JSON text; `file` names it in each error. `spatial: false` (presentation x neuroid) takes no grid and allows labels. */
+export function parseSidecar(text: string, file: string, spatial = true): Sidecar {
 	let raw: unknown;
 	try {
 		raw = JSON.parse(text);
@@ -53,7 +56,8 @@ export function parseSidecar(text: string, file: string): Sidecar {
 		throw new RecordingsError(`${file} is not JSON: ${(error as Error).message}`);
 	}
 	if (!isObject(raw)) throw new RecordingsError(`${file} must hold one JSON object with images, grid, area and time_window_ms`);
-	const { images, grid, area, time_window_ms: window, neurons, synthetic } = raw;
+	const { images, area, time_window_ms: window, neurons, synthetic, labels } = raw;
+	const grid = spatial ? raw.grid : 1;
 	if (!Array.isArray(images) || images.length === 0 || !images.every((s) => typeof s === 'string' && s.length > 0)) throw new RecordingsError(`${file}: "images" must be a non-empty list of image names`);
 	if (new Set(images).size !== images.length) throw new RecordingsError(`${file}: "images" names an image twice`);
 	if (!Number.isInteger(grid) || (grid as number) < 1) throw new RecordingsError(`${file}: "grid" must be a positive whole number (the G of the G x G positions)`);
@@ -64,10 +68,12 @@ export function parseSidecar(text: string, file: string): Sidecar {
 	} else if (!Array.isArray(window) || window.length !== 2 || !window.every((x) => typeof x === 'number' && Number.isFinite(x)) || !((window[0] as number) < (window[1] as number)))
 		throw new RecordingsError(`${file}: "time_window_ms" must be [start, end] in ms with start < end (null only with "synthetic": true)`);
 	if (neurons !== undefined && (!Array.isArray(neurons) || !neurons.every((s) => typeof s === 'string'))) throw new RecordingsError(`${file}: "neurons" must be a list of names`);
-	return { images: images as string[], grid: grid as number, area: area.trim(), time_window_ms: window as [number, number] | null, neurons: neurons as string[] | undefined, synthetic: synthetic as boolean | undefined };
+	if (labels !== undefined && (spatial || !Array.isArray(labels) || labels.length !== images.length || !labels.every((s) => typeof s === 'string' && s.length > 0)))
+		throw new RecordingsError(spatial ? `${file}: "labels" belong to presentation x neuroid recordings, not spatial ones` : `${file}: "labels" must name one category per image (${images.length})`);
+	return { images: images as string[], grid: grid as number, area: area.trim(), time_window_ms: window as [number, number] | null, neurons: neurons as string[] | undefined, synthetic: synthetic as boolean | undefined, labels: labels as string[] | undefined };
 }
 
-function checkFinite(data: ArrayLike<number>, file: string, field: string): void {
+export function checkFinite(data: ArrayLike<number>, file: string, field: string): void {
 	for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) throw new RecordingsError(`${file}: ${field} holds a value that is not a finite number (at flat index ${i})`);
 }
 

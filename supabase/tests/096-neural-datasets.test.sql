@@ -32,7 +32,7 @@ select throws_ok($$ select public.save_neural_dataset(pg_temp.dataset('{"time_st
 select lives_ok($$ select public.save_neural_dataset(pg_temp.dataset('{"time_start_ms": null, "time_end_ms": null, "synthetic": true, "name": "synthetic demo"}')) $$,
   'synthetic data may have no time window');
 select throws_ok($$ select public.save_neural_dataset(pg_temp.dataset('{"source_format": "csv"}')) $$, '22023',
-  'the source format must be npy, mat-v5 or mat-v73 (got "csv")', 'an unknown format is refused');
+  'the source format must be npy, mat-v5, mat-v73, netcdf3 or netcdf4 (got "csv")', 'an unknown format is refused');
 select throws_ok($$ select public.save_neural_dataset(pg_temp.dataset('{"grid": 3}')) $$, '22023',
   'the responses must be a float32 .npy of 2 x 3 x 3 x 2 values', 'responses too short for the shape are refused');
 select throws_ok($$ select public.save_neural_dataset(pg_temp.dataset('{"responses_base64": "not base64!"}')) $$, '22023',

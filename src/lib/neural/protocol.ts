@@ -1,20 +1,35 @@
 /** Messages between the neural-predictivity page and its Web Worker (worker.ts). */
 import type { ModelEntry } from '../../inference/registry.js';
+import type { BrainScoreReport, BrainScoreResult, PresentationRecordings } from '../../neural/brainscore.js';
 import type { SpatialReport } from '../../neural/report.js';
-import type { Correlation, LayerScore } from '../../neural/spatial.js';
+import type { Correlation, LayerScore, Recordings } from '../../neural/spatial.js';
 
-export interface AnalyseRequest {
+interface AnalyseCommon {
 	type: 'analyse';
-	/** Names the dataset in the worker's feature cache (its id, or a hash of its files). */
+	/** Names the dataset in the feature cache (its stored id). */
 	datasetKey: string;
-	rec: { images: number; grid: number; neurons: number; data: Float32Array | Float64Array };
 	images: { name: string; bytes: Uint8Array }[];
 	models: { entry: ModelEntry; url: string }[];
-	correlation: Correlation;
 	components: number;
 	/** Layer names (or parts of names) to fit; null: every spatial layer. */
 	layers: string[] | null;
 }
+
+/** The spatial fit (the 2023 paper): features pooled to the recordings' grid. */
+export interface SpatialRequest extends AnalyseCommon {
+	kind: 'spatial';
+	rec: Recordings;
+	correlation: Correlation;
+}
+
+/** The standard Brain-Score variant: features block-averaged to featureGrid x featureGrid and flattened. */
+export interface PresentationRequest extends AnalyseCommon {
+	kind: 'presentation';
+	rec: PresentationRecordings;
+	featureGrid: number;
+}
+
+export type AnalyseRequest = SpatialRequest | PresentationRequest;
 
 export type NeuralRequest = AnalyseRequest | { type: 'cancel' };
 
@@ -24,11 +39,14 @@ export interface ImageMaps {
 	predicted: Float64Array[];
 }
 
+/** One model's results, by kind. */
+export type ModelResult = { kind: 'spatial'; report: SpatialReport; maps: ImageMaps } | { kind: 'presentation'; report: BrainScoreReport };
+
 export type NeuralMessage =
 	| { type: 'backend'; backend: string }
 	| { type: 'layers'; model: string; layers: string[] }
-	| { type: 'layer'; model: string; layer: string; index: number; total: number; score: LayerScore; cached: boolean; ms: number }
-	| { type: 'model-done'; model: string; report: SpatialReport; maps: ImageMaps }
+	| { type: 'layer'; model: string; layer: string; index: number; total: number; score: LayerScore | BrainScoreResult; cached: boolean; ms: number }
+	| { type: 'model-done'; model: string; result: ModelResult }
 	| { type: 'done' }
 	| { type: 'cancelled' }
 	| { type: 'error'; message: string };

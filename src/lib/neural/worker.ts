@@ -1,22 +1,44 @@
 /**
  * The neural-predictivity worker: for each chosen model, features from every spatial layer
- * (src/neural/features.ts, the registry's preprocessing), pooled to the dataset's grid and kept in
- * a cache for as long as the page is open (a second analysis of the same model and dataset
- * recomputes none), then the spatial fit of each layer (src/neural/spatial.ts), posting progress
- * per model and layer; `cancel` stops after the layer.
+ * (src/neural/features.ts, the registry's preprocessing), pooled to a grid and kept in the feature
+ * cache (feature-cache.ts: memory and IndexedDB, so a second analysis of the same model and
+ * dataset recomputes none, after a reload too), then per layer either
+ * - the spatial fit (src/neural/spatial.ts; features pooled to the recordings' grid), or
+ * - the standard Brain-Score variant (src/neural/brainscore.ts; features block-averaged to the
+ *   chosen feature grid and flattened, features.ts `flatFeatures`),
+ * posting progress per model and layer; `cancel` stops after the layer. The backend is the fastest
+ * in a measured probe of the first model (a software WebGPU adapter is correct but far slower than
+ * WASM, ../shared/notes/measured-here.md), kept for the worker's life.
  */
 /// <reference lib="webworker" />
-import { useBrowserBackend } from '../../inference/browser-backends.js';
-import { loadClassifier } from '../../inference/classifier.js';
-import { featureLayers, layerFeatures } from '../../neural/features.js';
+import type { BackendName } from '../../inference/backends.js';
+import { chooseBrowserBackend, useBrowserBackend } from '../../inference/browser-backends.js';
+import { loadClassifier, type Classifier } from '../../inference/classifier.js';
+import type { ModelEntry } from '../../inference/registry.js';
+import { brainScore, brainScoreReport, type BrainScoreResult } from '../../neural/brainscore.js';
+import { featureLayers, flatFeatures, layerFeatures, type FeatureLayer } from '../../neural/features.js';
 import { spatialReport } from '../../neural/report.js';
 import { neuronCeilings, scoreLayer, type GridFeatures, type LayerScore } from '../../neural/spatial.js';
 import type { RgbImage } from '../../stimuli/image.js';
-import type { AnalyseRequest, NeuralMessage, NeuralRequest } from './protocol.js';
+import { cachedFeatures, featureKey, keepFeatures } from './feature-cache.js';
+import type { AnalyseRequest, ModelResult, NeuralMessage, NeuralRequest } from './protocol.js';
 
 const post = (message: NeuralMessage) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(message);
-const cache = new Map<string, GridFeatures>();
 let cancelled = false;
+/** The backend the first model's measured probe chose (WASM here, not a software WebGPU), kept for the worker's life. */
+let backend: BackendName | null = null;
+
+/** The model on the fastest backend: probed once (`chooseBrowserBackend`, timing the first image), then reused. */
+async function loadOnBackend(entry: ModelEntry, url: string, probe: RgbImage): Promise<Classifier> {
+	if (backend) {
+		await useBrowserBackend(backend);
+		return loadClassifier(entry, url);
+	}
+	const { choice, model } = await chooseBrowserBackend('auto', { load: () => loadClassifier(entry, url), infer: (c) => c.classify([probe]), dispose: (c) => c.dispose() });
+	backend = choice.chosen;
+	post({ type: 'backend', backend });
+	return model;
+}
 
 async function decode(bytes: Uint8Array, name: string): Promise<RgbImage> {
 	let bitmap: ImageBitmap;
@@ -45,38 +67,72 @@ function meanOverNeurons(data: ArrayLike<number>, offset: number, cells: number,
 	return out;
 }
 
-async function analyse(request: AnalyseRequest) {
-	cancelled = false;
-	const backend = await useBrowserBackend('auto');
-	post({ type: 'backend', backend });
-	const images = await Promise.all(request.images.map((i) => decode(i.bytes, i.name)));
+/** Scores one layer's features; `finish` assembles the model's result from all layers. */
+interface Fit {
+	grid: number;
+	score(layer: string, features: GridFeatures): LayerScore | BrainScoreResult;
+	finish(): ModelResult;
+}
+
+function spatialFit(request: Extract<AnalyseRequest, { kind: 'spatial' }>): () => Fit {
 	const { rec, correlation, components } = request;
 	const cells = rec.grid * rec.grid;
 	const ceilings = neuronCeilings(rec, correlation);
 	const recorded = Array.from({ length: rec.images }, (_, t) => meanOverNeurons(rec.data, t * cells * rec.neurons, cells, rec.neurons));
+	return () => {
+		const scores: Record<string, LayerScore> = {};
+		const predictedByLayer: Record<string, Float64Array[]> = {};
+		return {
+			grid: rec.grid,
+			score(layer, features) {
+				const predicted: Float64Array[] = [];
+				scores[layer] = scoreLayer(rec, features, ceilings, { correlation, components }, (_, p) => predicted.push(meanOverNeurons(p, 0, cells, rec.neurons)));
+				predictedByLayer[layer] = predicted;
+				return scores[layer];
+			},
+			finish() {
+				const report = spatialReport(scores, ceilings, rec.images, { correlation, components });
+				return { kind: 'spatial', report, maps: { recorded, predicted: report.best_layer ? predictedByLayer[report.best_layer]! : [] } };
+			}
+		};
+	};
+}
+
+function presentationFit(request: Extract<AnalyseRequest, { kind: 'presentation' }>): () => Fit {
+	const { rec, components, featureGrid } = request;
+	return () => {
+		const results: Record<string, BrainScoreResult> = {};
+		return {
+			grid: featureGrid,
+			score: (layer, features) => (results[layer] = brainScore(rec, flatFeatures(features), { components })),
+			finish: () => ({ kind: 'presentation', report: brainScoreReport(results, { components, featureGrid }) })
+		};
+	};
+}
+
+async function analyse(request: AnalyseRequest) {
+	cancelled = false;
+	const images = await Promise.all(request.images.map((i) => decode(i.bytes, i.name)));
+	const newFit = request.kind === 'spatial' ? spatialFit(request) : presentationFit(request);
 	for (const { entry, url } of request.models) {
-		const classifier = await loadClassifier(entry, url);
+		const fit = newFit();
+		const classifier = await loadOnBackend(entry, url, images[0]!);
 		try {
-			let layers = await featureLayers(classifier, images[0]!);
+			let layers: FeatureLayer[] = await featureLayers(classifier, images[0]!);
 			if (request.layers) layers = layers.filter((l) => request.layers!.some((w) => l.name === w || l.name.includes(w)));
 			if (layers.length === 0) throw new Error(`${entry.id} has no spatial layer matching ${request.layers?.join(', ')}`);
 			post({ type: 'layers', model: entry.id, layers: layers.map((l) => l.name) });
-			const scores: Record<string, LayerScore> = {};
-			const predictedByLayer: Record<string, Float64Array[]> = {};
 			for (const [index, layer] of layers.entries()) {
 				if (cancelled) return post({ type: 'cancelled' });
 				const started = performance.now();
-				const key = `${entry.id}|${request.datasetKey}|${rec.grid}|${layer.name}`;
-				const hit = cache.get(key);
-				const features = hit ?? (await layerFeatures(classifier, images, layer, rec.grid));
-				if (!hit) cache.set(key, features);
-				const predicted: Float64Array[] = [];
-				scores[layer.name] = scoreLayer(rec, features, ceilings, { correlation, components }, (_, p) => predicted.push(meanOverNeurons(p, 0, cells, rec.neurons)));
-				predictedByLayer[layer.name] = predicted;
-				post({ type: 'layer', model: entry.id, layer: layer.name, index, total: layers.length, score: scores[layer.name]!, cached: Boolean(hit), ms: performance.now() - started });
+				const key = featureKey(entry, request.datasetKey, fit.grid, layer.name);
+				const hit = await cachedFeatures(key);
+				const features = hit ?? (await layerFeatures(classifier, images, layer, fit.grid));
+				if (!hit) await keepFeatures(key, features);
+				const score = fit.score(layer.name, features);
+				post({ type: 'layer', model: entry.id, layer: layer.name, index, total: layers.length, score, cached: Boolean(hit), ms: performance.now() - started });
 			}
-			const report = spatialReport(scores, ceilings, rec.images, { correlation, components });
-			post({ type: 'model-done', model: entry.id, report, maps: { recorded, predicted: report.best_layer ? predictedByLayer[report.best_layer]! : [] } });
+			post({ type: 'model-done', model: entry.id, result: fit.finish() });
 		} finally {
 			classifier.dispose();
 		}
