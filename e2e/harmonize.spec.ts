@@ -53,9 +53,9 @@ test('a tiny harmonizer run completes, and the harmonized model is listed and ru
 	await page.getByRole('button', { name: 'Sign in' }).click();
 	const form = page.getByTestId('harmonize-form');
 	await expect(form).toBeVisible();
-	await form.getByLabel('Model').selectOption('mobilenet-v1-0.25');
-	await form.getByLabel('Map set').selectOption(set.id);
-	await form.getByLabel('Maps').selectOption('model:e2e-harmonize');
+	await form.getByTestId('harmonize-model').selectOption('mobilenet-v1-0.25');
+	await form.getByTestId('harmonize-set').selectOption(set.id);
+	await form.getByTestId('harmonize-maps').selectOption('model:e2e-harmonize');
 	await form.getByLabel('Steps', { exact: true }).fill('2');
 	await form.getByLabel('Batch size').fill('2');
 	await form.getByLabel('Learning rate').fill('0.00003');
