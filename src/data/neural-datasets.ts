@@ -1,6 +1,5 @@
 /**
- * Neural datasets (issue 18, supabase/migrations/20261201050000_neural_datasets.sql and
- * 20261201070000_neural_presentation_datasets.sql): what a dataset is, as rows the owner reads
+ * Neural datasets (issue 18, supabase/migrations/20261201050000_neural_datasets.sql): what a dataset is, as rows the owner reads
  * under row-level security, and its bytes (the responses as a float32 .npy, the stimulus images)
  * through checked functions. Two kinds: spatial, R[image, gy, gx, neuron] (grid set), and
  * presentation, R[repetition, image, neuroid] (repetitions set, optional labels per image).

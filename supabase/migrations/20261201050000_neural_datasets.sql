@@ -1,10 +1,16 @@
--- Issue 18: neural predictivity. A researcher's spatially resolved recordings (or the synthetic
--- demo), stored for the page /dashboard/neural (src/neural/README.md says what they are).
+-- Issue 18: neural predictivity. A researcher's recordings (or the synthetic demos), stored for the
+-- page /dashboard/neural (src/neural/README.md says what they are).
 --
--- neural_datasets holds what a dataset is (name, area, grid, neurons, images, time window,
--- synthetic or not, the format it was imported from) and its responses R[image, gy, gx, neuron]
--- as a float32 .npy file (bytea): the importers (src/neural/recordings.ts) turn every format into
--- that one array in the browser, so the database keeps one layout. neural_dataset_images holds its
+-- neural_datasets holds what a dataset is (name, area, kind, grid or repetitions, neurons, images,
+-- time window, synthetic or not, the format it was imported from) and its responses as a float32
+-- .npy file (bytea), by kind:
+--   spatial       R[image, gy, gx, neuron]: grid set, repetitions and image_labels null;
+--   presentation  R[repetition, image, neuroid] (Brain-Score's standard variant): grid null,
+--                 repetitions the first axis, image_labels optionally one category per image
+--                 (Brain-Score's object_name, which stratifies the splits).
+-- The importers (src/neural/recordings.ts, assembly.ts) turn every format (npy, MATLAB 5 / 7.3,
+-- NetCDF 3 / 4 assemblies; an assembly with positions is spatial) into one of those arrays in the
+-- browser, so the database keeps two layouts. neural_dataset_images holds its
 -- stimulus images by name (the models need them). As for stimulus sets, files are bytea because the
 -- local stand-in has no Storage API.
 --
@@ -15,30 +21,40 @@
 -- Read: the rows by select (row-level security: the owner only), the bytes by
 -- neural_dataset_files(id) (the owner only). Deleted by the owner (images go with it).
 
-create type public.neural_dataset_format as enum ('npy', 'mat-v5', 'mat-v73');
+create type public.neural_dataset_format as enum ('npy', 'mat-v5', 'mat-v73', 'netcdf3', 'netcdf4');
+create type public.neural_dataset_kind as enum ('spatial', 'presentation');
 
 create table public.neural_datasets (
   id uuid primary key default gen_random_uuid(),
   owner_id uuid not null references public.researchers (id) on delete cascade,
   name text not null constraint neural_datasets_name check (length(btrim(name)) between 1 and 200),
   area text not null constraint neural_datasets_area check (length(btrim(area)) between 1 and 100),
-  grid integer not null constraint neural_datasets_grid check (grid between 1 and 256),
+  kind public.neural_dataset_kind not null default 'spatial',
+  grid integer,
+  repetitions integer,
   neurons integer not null constraint neural_datasets_neurons check (neurons between 2 and 100000),
   image_names text[] not null constraint neural_datasets_images
     check (cardinality(image_names) between 2 and 10000 and array_position(image_names, null) is null),
+  image_labels text[],
   time_start_ms real,
   time_end_ms real,
   synthetic boolean not null default false,
   source_format public.neural_dataset_format not null,
   responses bytea not null,
   created_at timestamptz not null default now(),
+  constraint neural_datasets_shape check (
+    (kind = 'spatial' and grid between 1 and 256 and repetitions is null and image_labels is null)
+    or (kind = 'presentation' and grid is null and repetitions between 1 and 10000)),
+  constraint neural_datasets_labels check (
+    image_labels is null or (cardinality(image_labels) = cardinality(image_names) and array_position(image_labels, null) is null)),
   constraint neural_datasets_time_window check (
     (time_start_ms is null and time_end_ms is null and synthetic)
     or (time_start_ms is not null and time_end_ms is not null and time_start_ms < time_end_ms))
 );
-comment on table public.neural_datasets is 'Spatially resolved recordings (or the synthetic demo) for neural predictivity: R[image, gy, gx, neuron] as a float32 .npy in responses.';
+comment on table public.neural_datasets is 'Recordings (or the synthetic demos) for neural predictivity, as a float32 .npy in responses.';
+comment on column public.neural_datasets.kind is 'spatial: responses are R[image, gy, gx, neuron]; presentation: R[repetition, image, neuroid] (Brain-Score''s standard variant).';
 alter table public.neural_datasets enable row level security;
-grant select (id, owner_id, name, area, grid, neurons, image_names, time_start_ms, time_end_ms, synthetic, source_format, created_at),
+grant select (id, owner_id, name, area, kind, grid, repetitions, neurons, image_names, image_labels, time_start_ms, time_end_ms, synthetic, source_format, created_at),
   delete on public.neural_datasets to authenticated;
 create policy neural_datasets_select_own on public.neural_datasets for select to authenticated using (owner_id = auth.uid());
 create policy neural_datasets_delete_own on public.neural_datasets for delete to authenticated using (owner_id = auth.uid());
@@ -58,14 +74,18 @@ language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_name text := btrim(coalesce(p_dataset ->> 'name', ''));
   v_area text := btrim(coalesce(p_dataset ->> 'area', ''));
+  v_kind text := coalesce(p_dataset ->> 'kind', 'spatial');
   v_grid integer;
+  v_reps integer;
   v_neurons integer;
   v_images text[];
+  v_labels text[];
   v_synthetic boolean := coalesce((p_dataset ->> 'synthetic')::boolean, false);
   v_start real := (p_dataset ->> 'time_start_ms')::real;
   v_end real := (p_dataset ->> 'time_end_ms')::real;
   v_format text := p_dataset ->> 'source_format';
   v_bytes bytea;
+  v_values bigint;
   v_id uuid;
 begin
   if not public.is_researcher() then
@@ -77,12 +97,24 @@ begin
   if length(v_area) not between 1 and 100 then
     raise exception 'the recorded area must be named (1 to 100 characters)' using errcode = '22023', hint = 'field:area';
   end if;
-  if jsonb_typeof(p_dataset -> 'grid') is distinct from 'number' or (p_dataset ->> 'grid')::numeric not between 1 and 256
-     or (p_dataset ->> 'grid')::numeric % 1 <> 0 then
-    raise exception 'the grid must be a whole number of positions from 1 to 256 (got %)', coalesce(p_dataset ->> 'grid', 'nothing')
-      using errcode = '22023', hint = 'field:grid';
+  if v_kind not in ('spatial', 'presentation') then
+    raise exception 'the kind must be spatial or presentation (got "%")', v_kind using errcode = '22023', hint = 'field:kind';
   end if;
-  v_grid := (p_dataset ->> 'grid')::integer;
+  if v_kind = 'spatial' then
+    if jsonb_typeof(p_dataset -> 'grid') is distinct from 'number' or (p_dataset ->> 'grid')::numeric not between 1 and 256
+       or (p_dataset ->> 'grid')::numeric % 1 <> 0 then
+      raise exception 'the grid must be a whole number of positions from 1 to 256 (got %)', coalesce(p_dataset ->> 'grid', 'nothing')
+        using errcode = '22023', hint = 'field:grid';
+    end if;
+    v_grid := (p_dataset ->> 'grid')::integer;
+  else
+    if jsonb_typeof(p_dataset -> 'repetitions') is distinct from 'number' or (p_dataset ->> 'repetitions')::numeric not between 1 and 10000
+       or (p_dataset ->> 'repetitions')::numeric % 1 <> 0 then
+      raise exception 'presentation x neuroid recordings need 1 to 10000 repetitions (got %)', coalesce(p_dataset ->> 'repetitions', 'nothing')
+        using errcode = '22023', hint = 'field:repetitions';
+    end if;
+    v_reps := (p_dataset ->> 'repetitions')::integer;
+  end if;
   if jsonb_typeof(p_dataset -> 'neurons') is distinct from 'number' or (p_dataset ->> 'neurons')::numeric not between 2 and 100000
      or (p_dataset ->> 'neurons')::numeric % 1 <> 0 then
     raise exception 'a dataset needs 2 to 100000 neurons (got %)', coalesce(p_dataset ->> 'neurons', 'nothing')
@@ -97,8 +129,16 @@ begin
      or (select count(distinct n) from unnest(v_images) n) <> cardinality(v_images) then
     raise exception 'a dataset needs at least 2 images with distinct names of 1 to 300 characters' using errcode = '22023', hint = 'field:image_names';
   end if;
-  if v_format is null or v_format not in ('npy', 'mat-v5', 'mat-v73') then
-    raise exception 'the source format must be npy, mat-v5 or mat-v73 (got "%")', coalesce(v_format, '') using errcode = '22023', hint = 'field:source_format';
+  if jsonb_typeof(p_dataset -> 'image_labels') = 'array' then
+    select array_agg(value order by ordinality) into v_labels from jsonb_array_elements_text(p_dataset -> 'image_labels') with ordinality;
+    if v_kind <> 'presentation' or coalesce(cardinality(v_labels), 0) <> cardinality(v_images)
+       or exists (select 1 from unnest(v_labels) l where length(l) not between 1 and 300) then
+      raise exception 'image labels belong to presentation x neuroid recordings, one of 1 to 300 characters per image (% images)', cardinality(v_images)
+        using errcode = '22023', hint = 'field:image_labels';
+    end if;
+  end if;
+  if v_format is null or v_format not in ('npy', 'mat-v5', 'mat-v73', 'netcdf3', 'netcdf4') then
+    raise exception 'the source format must be npy, mat-v5, mat-v73, netcdf3 or netcdf4 (got "%")', coalesce(v_format, '') using errcode = '22023', hint = 'field:source_format';
   end if;
   if not ((v_start is null and v_end is null and v_synthetic) or (v_start is not null and v_end is not null and v_start < v_end)) then
     raise exception 'the time window must be a start before an end, in ms (only synthetic data has none)' using errcode = '22023', hint = 'field:time_window_ms';
@@ -110,14 +150,20 @@ begin
   end;
   -- a float32 .npy (src/neural/npy.ts): the magic, version 1.0 with a 2-byte little-endian header
   -- length at bytes 8-9, then at least 4 bytes per value after the header
+  v_values := case when v_kind = 'spatial' then cardinality(v_images)::bigint * v_grid * v_grid * v_neurons
+                   else v_reps::bigint * cardinality(v_images) * v_neurons end;
   if octet_length(v_bytes) < 10 or substring(v_bytes from 1 for 8) <> '\x934e554d50590100'::bytea
-     or octet_length(v_bytes) - 10 - (get_byte(v_bytes, 8) + 256 * get_byte(v_bytes, 9))
-        < 4::bigint * cardinality(v_images) * v_grid * v_grid * v_neurons then
-    raise exception 'the responses must be a float32 .npy of % x % x % x % values', cardinality(v_images), v_grid, v_grid, v_neurons
+     or octet_length(v_bytes) - 10 - (get_byte(v_bytes, 8) + 256 * get_byte(v_bytes, 9)) < 4 * v_values then
+    if v_kind = 'spatial' then
+      raise exception 'the responses must be a float32 .npy of % x % x % x % values', cardinality(v_images), v_grid, v_grid, v_neurons
+        using errcode = '22023', hint = 'field:responses';
+    end if;
+    raise exception 'the responses must be a float32 .npy of % x % x % values (repetition, image, neuroid)', v_reps, cardinality(v_images), v_neurons
       using errcode = '22023', hint = 'field:responses';
   end if;
-  insert into public.neural_datasets (owner_id, name, area, grid, neurons, image_names, time_start_ms, time_end_ms, synthetic, source_format, responses)
-  values (auth.uid(), v_name, v_area, v_grid, v_neurons, v_images, v_start, v_end, v_synthetic, v_format::public.neural_dataset_format, v_bytes)
+  insert into public.neural_datasets (owner_id, name, area, kind, grid, repetitions, neurons, image_names, image_labels, time_start_ms, time_end_ms, synthetic, source_format, responses)
+  values (auth.uid(), v_name, v_area, v_kind::public.neural_dataset_kind, v_grid, v_reps, v_neurons, v_images, v_labels, v_start, v_end, v_synthetic,
+          v_format::public.neural_dataset_format, v_bytes)
   returning id into v_id;
   return v_id;
 end $$;

@@ -1,4 +1,4 @@
--- Neural datasets without positions (issue 18 item 4, migration 20261201070000): presentation x
+-- Neural datasets without positions (issue 18 item 4, migration 20261201050000): presentation x
 -- neuroid recordings stored beside spatial ones, from NetCDF or .npy; every malformed field refused
 -- with a sentence naming it, both ways; the owner only.
 begin;
